@@ -1,0 +1,167 @@
+// Keccak-f[1600] over a lane type U64 (uint64_t on host and GPU, SIMD lanes on the CPU paths):
+// the generic permutation (cross-checked against OpenSSL in tests) and the seal's specialised
+// form, which starts from a state that is mostly known zeros and finishes only the one lane the
+// difficulty rule reads first (SPEC §3, fast rejection).
+#pragma once
+
+#include <utility>
+
+#include "config.hpp"
+#include "ops.hpp"
+
+namespace btpow::core {
+
+inline constexpr int kKeccakRounds = 24;
+
+BTPOW_HD constexpr std::uint64_t keccak_rc(int round) {
+    constexpr std::uint64_t rc[24] = {
+        0x0000000000000001ull, 0x0000000000008082ull, 0x800000000000808aull, 0x8000000080008000ull,
+        0x000000000000808bull, 0x0000000080000001ull, 0x8000000080008081ull, 0x8000000000008009ull,
+        0x000000000000008aull, 0x0000000000000088ull, 0x0000000080008009ull, 0x000000008000000aull,
+        0x000000008000808bull, 0x800000000000008bull, 0x8000000000008089ull, 0x8000000000008003ull,
+        0x8000000000008002ull, 0x8000000000000080ull, 0x000000000000800aull, 0x800000008000000aull,
+        0x8000000080008081ull, 0x8000000000008080ull, 0x0000000080000001ull, 0x8000000080008008ull};
+    return rc[round];
+}
+
+// Rotation offset of lane i = x + 5y (rho).
+BTPOW_HD constexpr int keccak_rho(int i) {
+    constexpr int r[25] = {0,  1,  62, 28, 27, 36, 44, 6,  55, 20, 3,  10, 43,
+                           25, 39, 41, 45, 15, 21, 8,  18, 2,  61, 56, 14};
+    return r[i];
+}
+
+// Destination of lane i = x + 5y under pi: (x, y) -> (y, 2x + 3y).
+BTPOW_HD constexpr int keccak_pi(int i) { return (i / 5) + 5 * ((2 * (i % 5) + 3 * (i / 5)) % 5); }
+
+// SPEC §2: the seal's sponge input. Lanes 0..3 hold the SHA-256 digest, lane 4 the padding
+// byte 0x01 of legacy Keccak, lane 16 the final padding bit of the 136-byte rate.
+inline constexpr std::uint64_t kKeccakPadLane4 = 0x01ull;
+inline constexpr std::uint64_t kKeccakPadLane16 = 0x8000000000000000ull;
+
+namespace detail {
+
+template <class U64, int... I>
+BTPOW_HD void keccak_rho_pi(const U64 (&t)[25], U64 (&b)[25], std::integer_sequence<int, I...>) {
+    ((b[keccak_pi(I)] = rotl64<keccak_rho(I)>(t[I])), ...);
+}
+
+template <class U64, int... I>
+BTPOW_HD void keccak_chi(const U64 (&b)[25], U64 (&a)[25], std::integer_sequence<int, I...>) {
+    ((a[I] = chi(b[I], b[(I / 5) * 5 + (I % 5 + 1) % 5], b[(I / 5) * 5 + (I % 5 + 2) % 5])), ...);
+}
+
+template <class U64>
+BTPOW_HD void keccak_theta_d(const U64 (&a)[25], U64 (&d)[5]) {
+    U64 c[5];
+    c[0] = xor5(a[0], a[5], a[10], a[15], a[20]);
+    c[1] = xor5(a[1], a[6], a[11], a[16], a[21]);
+    c[2] = xor5(a[2], a[7], a[12], a[17], a[22]);
+    c[3] = xor5(a[3], a[8], a[13], a[18], a[23]);
+    c[4] = xor5(a[4], a[9], a[14], a[19], a[24]);
+    d[0] = c[4] ^ rotl64<1>(c[1]);
+    d[1] = c[0] ^ rotl64<1>(c[2]);
+    d[2] = c[1] ^ rotl64<1>(c[3]);
+    d[3] = c[2] ^ rotl64<1>(c[4]);
+    d[4] = c[3] ^ rotl64<1>(c[0]);
+}
+
+template <class U64, int... I>
+BTPOW_HD void keccak_theta_apply(U64 (&a)[25], const U64 (&d)[5], std::integer_sequence<int, I...>) {
+    ((a[I] = a[I] ^ d[I % 5]), ...);
+}
+
+template <class U64, int... I>
+BTPOW_HD void keccak_fill_d(U64 (&a)[25], const U64 (&d)[5], std::integer_sequence<int, I...>) {
+    ((a[I] = d[I % 5]), ...);
+}
+
+// rho, pi, chi and iota on a state that theta has already been applied to.
+template <class U64>
+BTPOW_HD void keccak_round_tail(U64 (&a)[25], std::uint64_t rc) {
+    U64 b[25];
+    keccak_rho_pi(a, b, std::make_integer_sequence<int, 25>{});
+    keccak_chi(b, a, std::make_integer_sequence<int, 25>{});
+    a[0] = a[0] ^ U64(rc);
+}
+
+template <class U64>
+BTPOW_HD void keccak_round(U64 (&a)[25], std::uint64_t rc) {
+    U64 d[5];
+    keccak_theta_d(a, d);
+    keccak_theta_apply(a, d, std::make_integer_sequence<int, 25>{});
+    keccak_round_tail(a, rc);
+}
+
+template <class U64, int... R>
+BTPOW_HD void keccak_rounds(U64 (&a)[25], std::integer_sequence<int, R...>) {
+    (keccak_round(a, keccak_rc(R + 1)), ...);
+}
+
+}  // namespace detail
+
+// The full permutation, all 24 rounds.
+template <class U64>
+BTPOW_HD void keccak_f1600(U64 (&a)[25]) {
+    detail::keccak_round(a, keccak_rc(0));
+    detail::keccak_rounds(a, std::make_integer_sequence<int, kKeccakRounds - 1>{});
+}
+
+// Rounds 0..22 of the seal's permutation from the digest lanes; round 0 is specialised for the
+// known input (21 of 25 lanes are constants, 19 of them zero).
+template <class U64>
+BTPOW_HD void keccak_seal_rounds(const U64 (&digest)[4], U64 (&a)[25]) {
+    // Round 0, theta: column parities of the input state.
+    const U64 c1 = digest[1] ^ U64(kKeccakPadLane16);
+    const U64 d0 = U64(kKeccakPadLane4) ^ rotl64<1>(c1);
+    const U64 d1 = digest[0] ^ rotl64<1>(digest[2]);
+    const U64 d2 = c1 ^ rotl64<1>(digest[3]);
+    const U64 d3 = digest[2] ^ U64(rotl64<1>(kKeccakPadLane4));
+    const U64 d4 = digest[3] ^ rotl64<1>(digest[0]);
+    const U64 d[5] = {d0, d1, d2, d3, d4};
+    // Lanes that were zero become D[x]; the six input lanes are xored with theirs.
+    detail::keccak_fill_d(a, d, std::make_integer_sequence<int, 25>{});
+    a[0] = digest[0] ^ d0;
+    a[1] = digest[1] ^ d1;
+    a[2] = digest[2] ^ d2;
+    a[3] = digest[3] ^ d3;
+    a[4] = U64(kKeccakPadLane4) ^ d4;
+    a[16] = U64(kKeccakPadLane16) ^ d1;
+    detail::keccak_round_tail(a, keccak_rc(0));
+    detail::keccak_rounds(a, std::make_integer_sequence<int, kKeccakRounds - 2>{});
+}
+
+// The seal's top 64 bits under the job's rule, with round 23 finished for one lane only.
+// TopIsLe: rule le reads lane 3 (seal bytes 24..31) as is; be/sdk read lane 0 byte-swapped.
+template <bool TopIsLe, class U64>
+BTPOW_HD U64 keccak_seal_top(const U64 (&digest)[4]) {
+    U64 a[25];
+    keccak_seal_rounds(digest, a);
+    U64 d[5];
+    detail::keccak_theta_d(a, d);
+    // Row y = 0 after rho and pi comes from lanes 0, 6, 12, 18, 24.
+    const U64 b0 = a[0] ^ d[0];
+    if constexpr (TopIsLe) {
+        const U64 b3 = rotl64<keccak_rho(18)>(a[18] ^ d[3]);
+        const U64 b4 = rotl64<keccak_rho(24)>(a[24] ^ d[4]);
+        return chi(b3, b4, b0);
+    } else {
+        const U64 b1 = rotl64<keccak_rho(6)>(a[6] ^ d[1]);
+        const U64 b2 = rotl64<keccak_rho(12)>(a[12] ^ d[2]);
+        return bswap64(chi(b0, b1, b2) ^ U64(keccak_rc(kKeccakRounds - 1)));
+    }
+}
+
+// All four seal lanes (the whole 32-byte seal) from the digest lanes.
+template <class U64>
+BTPOW_HD void keccak_seal_full(const U64 (&digest)[4], U64 (&seal)[4]) {
+    U64 a[25];
+    keccak_seal_rounds(digest, a);
+    detail::keccak_round(a, keccak_rc(kKeccakRounds - 1));
+    seal[0] = a[0];
+    seal[1] = a[1];
+    seal[2] = a[2];
+    seal[3] = a[3];
+}
+
+}  // namespace btpow::core

@@ -1,0 +1,56 @@
+// The fast seal core: SHA-256 of the pre_seal, then the seal's Keccak, specialised per job by a
+// Plan. ONE copy of the seal arithmetic, used by the CPU backend (every ISA path instantiates
+// these templates with its lane types), the CUDA kernel (U32 = uint32_t, U64 = uint64_t on the
+// device) and the tests, which check it against the independent reference (lib/reference.cpp).
+#pragma once
+
+#include "config.hpp"
+#include "keccak.hpp"
+#include "ops.hpp"
+#include "plan.hpp"
+#include "sha256.hpp"
+
+namespace btpow::core {
+
+// SPEC §2: SHA-256 reads le64(nonce) as two big-endian words.
+BTPOW_HD std::uint32_t nonce_word0(std::uint64_t nonce) { return bswap32(static_cast<std::uint32_t>(nonce)); }
+BTPOW_HD std::uint32_t nonce_word1(std::uint64_t nonce) { return bswap32(static_cast<std::uint32_t>(nonce >> 32)); }
+
+// Keccak input lanes 0..3 from the SHA-256 digest words (scalar form; SIMD paths convert with
+// their own shuffles and must give the same lanes).
+BTPOW_HD void digest_lanes(const std::uint32_t (&digest)[8], std::uint64_t (&lanes)[4]) {
+    lanes[0] = lane_from_words(digest[0], digest[1]);
+    lanes[1] = lane_from_words(digest[2], digest[3]);
+    lanes[2] = lane_from_words(digest[4], digest[5]);
+    lanes[3] = lane_from_words(digest[6], digest[7]);
+}
+
+// The seal's most significant 64 bits under the plan's rule, as an integer comparable with
+// plan.threshold_top. A nonce is a candidate iff the result is <= plan.threshold_top; a
+// candidate becomes a solution only after the host's full check (SPEC §3).
+template <bool TopIsLe>
+BTPOW_HD std::uint64_t seal_top(const Plan& plan, std::uint64_t nonce) {
+    std::uint32_t digest[8];
+    sha256_pre_seal(plan, nonce_word0(nonce), nonce_word1(nonce), digest);
+    std::uint64_t lanes[4];
+    digest_lanes(digest, lanes);
+    return keccak_seal_top<TopIsLe>(lanes);
+}
+
+BTPOW_HD bool is_candidate(const Plan& plan, std::uint64_t nonce) {
+    const std::uint64_t top = plan.top_is_le ? seal_top<true>(plan, nonce) : seal_top<false>(plan, nonce);
+    return top <= plan.threshold_top;
+}
+
+// The whole 32-byte seal through the fast core (byte 0 first, as on the RPC).
+BTPOW_HD void seal_bytes(const Plan& plan, std::uint64_t nonce, std::uint8_t (&seal)[32]) {
+    std::uint32_t digest[8];
+    sha256_pre_seal(plan, nonce_word0(nonce), nonce_word1(nonce), digest);
+    std::uint64_t lanes[4];
+    digest_lanes(digest, lanes);
+    std::uint64_t out[4];
+    keccak_seal_full(lanes, out);
+    for (int i = 0; i < 32; ++i) seal[i] = static_cast<std::uint8_t>(out[i / 8] >> (8 * (i % 8)));
+}
+
+}  // namespace btpow::core

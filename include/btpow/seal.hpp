@@ -1,0 +1,50 @@
+// The seal and the difficulty rules, computed by the reference implementation (OpenSSL SHA-256
+// and a plain Keccak-256): simple, slow, and what every backend's candidate is checked against.
+#pragma once
+
+#include <cstdint>
+
+#include "core/plan.hpp"
+#include "types.hpp"
+
+namespace btpow {
+
+// SPEC §2: H = keccak256(block_hash ‖ account), once per job.
+Hash32 block_and_hotkey_hash(const Hash32& block_hash, const Account& account);
+
+// SPEC §2: keccak256(sha256(le64(nonce) ‖ H)).
+Hash32 seal(const Hash32& block_and_hotkey_hash, std::uint64_t nonce);
+
+// Legacy Keccak-256 (padding 0x01) and SHA-256 of arbitrary bytes.
+Hash32 keccak256(const std::uint8_t* data, std::size_t size);
+Hash32 sha256(const std::uint8_t* data, std::size_t size);
+
+// The largest seal value x the rule accepts: floor(M / d) for le and be, floor((M - 1) / d)
+// for sdk, M when d = 0 (SPEC §3).
+Uint256 threshold(const Difficulty& d, Rule rule);
+
+// The seal read as an integer in the rule's byte order.
+Uint256 seal_value(const Hash32& seal, Rule rule);
+
+// True iff the seal passes difficulty d under the rule.
+bool meets(const Hash32& seal, const Difficulty& d, Rule rule);
+
+struct Verdict {
+    Hash32 block_and_hotkey_hash;
+    Hash32 seal;
+    bool le = false;
+    bool be = false;
+    bool sdk = false;
+    bool passes(Rule rule) const { return rule == Rule::le ? le : rule == Rule::be ? be : sdk; }
+};
+
+// The seal of (job, nonce) and its verdict under every rule.
+Verdict verify(const Job& job, std::uint64_t nonce);
+
+// The per-job plan that the fast core and every backend run on.
+core::Plan make_plan(const Job& job);
+
+// The whole seal through the fast core (for tests and the CLI's cross-checks).
+Hash32 fast_seal(const core::Plan& plan, std::uint64_t nonce);
+
+}  // namespace btpow
