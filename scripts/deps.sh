@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what btpow needs to build and test, from Debian's packages, when something is missing.
+# Sourced by run-demo.sh and run-tests.sh; safe to run again (installs nothing when all is there).
+set -euo pipefail
+
+btpow_packages=(build-essential cmake pkg-config libssl-dev libboost-dev catch2 libbenchmark-dev
+                libcli11-dev nlohmann-json3-dev libfmt-dev)
+
+btpow_install_deps() {
+    local missing=()
+    for p in "${btpow_packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+        echo "btpow: installing ${missing[*]}" >&2
+        local sudo=()
+        [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+        "${sudo[@]}" apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    fi
+    # The CUDA Toolkit is optional: use it when it is installed where NVIDIA puts it.
+    if ! command -v nvcc >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then
+        export PATH="/usr/local/cuda/bin:$PATH"
+    fi
+}
+
+# Configures and builds into $1 (Release); extra arguments go to cmake.
+btpow_build() {
+    local dir=$1
+    shift
+    cmake -S "$(dirname "${BASH_SOURCE[0]}")/.." -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >&2
+    cmake --build "$dir" -j "$(nproc)" >&2
+}
