@@ -1,0 +1,209 @@
+// Paths "avx512" and "avx512+sha": the core instantiated with AVX-512 lanes -- SHA-256 on 16
+// nonces per vector (32-bit lanes), the seal's Keccak on 8 (64-bit lanes), rotations as
+// vprold/vprolq and every three-input boolean function as one vpternlog. "avx512+sha" computes
+// SHA-256 with SHA-NI instead and feeds the same Keccak. Built with -mavx512f/vl/bw (+ -msha).
+// GCC 12 flags the deliberately undefined pass-through operand inside its own AVX-512
+// intrinsics (GCC bug 105593); the pragma must precede the header the warnings point into.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <immintrin.h>
+
+#include "btpow/core/keccak.hpp"
+#include "btpow/core/sha256.hpp"
+#include "lib/cpu/paths.hpp"
+#include "lib/cpu/sha_ni.hpp"
+
+namespace btpow::cpu::paths {
+namespace {
+
+#define BTPOW_LANE [[gnu::always_inline]] inline
+
+// vpternlog truth tables: bit i of the immediate is f(a, b, c) for a = bit 2, b = bit 1, c = bit 0
+// of i, i.e. f applied to the operand masks 0xF0, 0xCC, 0xAA.
+constexpr int kTernXor3 = 0xF0 ^ 0xCC ^ 0xAA;
+constexpr int kTernChoose = (0xF0 & 0xCC) | (~0xF0 & 0xAA);               // a ? b : c
+constexpr int kTernMajority = (0xF0 & 0xCC) | (0xF0 & 0xAA) | (0xCC & 0xAA);
+constexpr int kTernChi = (0xF0 ^ (~0xCC & 0xAA)) & 0xFF;                   // a ^ (~b & c)
+constexpr int kTernNot = ~0xF0 & 0xFF;
+
+// Sixteen 32-bit SHA-256 words, one nonce per lane; a scalar converts by broadcast.
+struct U32x16 {
+    __m512i v;
+    U32x16() = default;
+    BTPOW_LANE U32x16(std::uint32_t x) : v(_mm512_set1_epi32(static_cast<int>(x))) {}
+    BTPOW_LANE explicit U32x16(__m512i x) : v(x) {}
+};
+BTPOW_LANE U32x16 operator+(U32x16 a, U32x16 b) { return U32x16(_mm512_add_epi32(a.v, b.v)); }
+BTPOW_LANE U32x16 operator^(U32x16 a, U32x16 b) { return U32x16(_mm512_xor_si512(a.v, b.v)); }
+BTPOW_LANE U32x16 operator&(U32x16 a, U32x16 b) { return U32x16(_mm512_and_si512(a.v, b.v)); }
+BTPOW_LANE U32x16 operator|(U32x16 a, U32x16 b) { return U32x16(_mm512_or_si512(a.v, b.v)); }
+BTPOW_LANE U32x16 operator~(U32x16 a) { return U32x16(_mm512_ternarylogic_epi32(a.v, a.v, a.v, kTernNot)); }
+template <int N>
+BTPOW_LANE U32x16 rotr32(U32x16 x) { return U32x16(_mm512_ror_epi32(x.v, N)); }
+template <int N>
+BTPOW_LANE U32x16 shr32(U32x16 x) { return U32x16(_mm512_srli_epi32(x.v, N)); }
+BTPOW_LANE U32x16 xor3(U32x16 a, U32x16 b, U32x16 c) {
+    return U32x16(_mm512_ternarylogic_epi32(a.v, b.v, c.v, kTernXor3));
+}
+BTPOW_LANE U32x16 ch(U32x16 e, U32x16 f, U32x16 g) {
+    return U32x16(_mm512_ternarylogic_epi32(e.v, f.v, g.v, kTernChoose));
+}
+BTPOW_LANE U32x16 maj(U32x16 a, U32x16 b, U32x16 c) {
+    return U32x16(_mm512_ternarylogic_epi32(a.v, b.v, c.v, kTernMajority));
+}
+
+// Eight 64-bit Keccak lanes, one nonce per SIMD lane.
+struct U64x8 {
+    __m512i v;
+    U64x8() = default;
+    BTPOW_LANE U64x8(std::uint64_t x) : v(_mm512_set1_epi64(static_cast<long long>(x))) {}
+    BTPOW_LANE explicit U64x8(__m512i x) : v(x) {}
+};
+BTPOW_LANE U64x8 operator^(U64x8 a, U64x8 b) { return U64x8(_mm512_xor_si512(a.v, b.v)); }
+BTPOW_LANE U64x8 operator&(U64x8 a, U64x8 b) { return U64x8(_mm512_and_si512(a.v, b.v)); }
+BTPOW_LANE U64x8 operator|(U64x8 a, U64x8 b) { return U64x8(_mm512_or_si512(a.v, b.v)); }
+BTPOW_LANE U64x8 operator~(U64x8 a) { return U64x8(_mm512_ternarylogic_epi64(a.v, a.v, a.v, kTernNot)); }
+template <int N>
+BTPOW_LANE U64x8 rotl64(U64x8 x) {
+    if constexpr (N == 0) {
+        return x;
+    } else {
+        return U64x8(_mm512_rol_epi64(x.v, N));
+    }
+}
+BTPOW_LANE U64x8 xor3(U64x8 a, U64x8 b, U64x8 c) { return U64x8(_mm512_ternarylogic_epi64(a.v, b.v, c.v, kTernXor3)); }
+BTPOW_LANE U64x8 xor5(U64x8 a, U64x8 b, U64x8 c, U64x8 d, U64x8 e) { return xor3(xor3(a, b, c), d, e); }
+BTPOW_LANE U64x8 chi(U64x8 a, U64x8 b, U64x8 c) { return U64x8(_mm512_ternarylogic_epi64(a.v, b.v, c.v, kTernChi)); }
+
+BTPOW_LANE __m512i byte_shuffle_per_128(std::uint64_t low_half_indices, std::uint64_t high_half_indices) {
+    const __m128i lane = _mm_set_epi64x(static_cast<long long>(high_half_indices), static_cast<long long>(low_half_indices));
+    return _mm512_broadcast_i32x4(lane);
+}
+BTPOW_LANE U64x8 bswap64(U64x8 x) {
+    return U64x8(_mm512_shuffle_epi8(x.v, byte_shuffle_per_128(0x0001020304050607ull, 0x08090a0b0c0d0e0full)));
+}
+BTPOW_LANE __m512i bswap32_lanes(__m512i x) {
+    return _mm512_shuffle_epi8(x, byte_shuffle_per_128(0x0405060700010203ull, 0x0c0d0e0f08090a0bull));
+}
+
+// SPEC §2: the nonce words of 16 consecutive nonces first .. first + 15 (mod 2^64), with the
+// carry from the low into the high 32 bits taken per lane.
+BTPOW_LANE void nonce_words(std::uint64_t first, U32x16& w0, U32x16& w1) {
+    const __m512i lane_index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i low = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(first)), lane_index);
+    const __mmask16 carried = _mm512_cmplt_epu32_mask(low, lane_index);
+    const __m512i high_base = _mm512_set1_epi32(static_cast<int>(first >> 32));
+    const __m512i high = _mm512_mask_add_epi32(high_base, carried, high_base, _mm512_set1_epi32(1));
+    w0 = U32x16(bswap32_lanes(low));
+    w1 = U32x16(bswap32_lanes(high));
+}
+
+// core::digest_lanes for 16 nonces: lane i = bswap32(d[2i]) | bswap32(d[2i + 1]) << 32, nonces
+// 0..7 into first[i], 8..15 into second[i].
+BTPOW_LANE void digest_lanes(const U32x16 (&digest)[8], U64x8 (&first)[4], U64x8 (&second)[4]) {
+    const __m512i pick_first = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i pick_second = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    for (int i = 0; i < 4; ++i) {
+        const __m512i even = bswap32_lanes(digest[2 * i].v);
+        const __m512i odd = bswap32_lanes(digest[2 * i + 1].v);
+        first[i] = U64x8(_mm512_permutex2var_epi32(even, pick_first, odd));
+        second[i] = U64x8(_mm512_permutex2var_epi32(even, pick_second, odd));
+    }
+}
+
+BTPOW_LANE __mmask8 candidates_of(U64x8 top, const core::Plan& plan) {
+    return _mm512_cmple_epu64_mask(top.v, _mm512_set1_epi64(static_cast<long long>(plan.threshold_top)));
+}
+
+// Stores the nonces first + j for every set bit j of hits (bits past the range already cleared).
+BTPOW_LANE std::size_t store_hits(std::uint32_t hits, std::uint64_t first, std::uint64_t* out) {
+    std::size_t stored = 0;
+    while (hits != 0) {
+        out[stored++] = first + static_cast<std::uint64_t>(__builtin_ctz(hits));
+        hits &= hits - 1;
+    }
+    return stored;
+}
+
+BTPOW_LANE std::uint32_t in_range_mask(std::uint64_t offset, std::uint64_t count, int width) {
+    const std::uint64_t left = count - offset;
+    return left >= static_cast<std::uint64_t>(width) ? (1u << width) - 1 : (1u << left) - 1;
+}
+
+template <bool TopIsLe>
+std::size_t scan(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
+    constexpr int kWidth = 16;
+    std::size_t found = 0;
+    for (std::uint64_t offset = 0; offset < count; offset += kWidth) {
+        const std::uint64_t first = start + offset;
+        U32x16 w0, w1;
+        nonce_words(first, w0, w1);
+        U32x16 digest[8];
+        core::sha256_pre_seal(plan, w0, w1, digest);
+        U64x8 lanes_first[4], lanes_second[4];
+        digest_lanes(digest, lanes_first, lanes_second);
+        const std::uint32_t hits_first = candidates_of(core::keccak_seal_top<TopIsLe>(lanes_first), plan);
+        const std::uint32_t hits_second = candidates_of(core::keccak_seal_top<TopIsLe>(lanes_second), plan);
+        const std::uint32_t hits = (hits_first | hits_second << 8) & in_range_mask(offset, count, kWidth);
+        if (hits != 0) found += store_hits(hits, first, out + found);
+    }
+    return found;
+}
+
+// SHA-NI output of two groups of 4 nonces as Keccak lane vectors: vector i holds lane i of
+// nonces 0..7 (group g, nonce j is nonce 4g + j).
+struct ShaNiGroup {
+    __m128i lanes_2_0[4], lanes_3_1[4];
+};
+
+BTPOW_LANE void gather_lanes(const ShaNiGroup (&groups)[2], U64x8 (&lanes)[4]) {
+    // 128-bit quarter q of each vector holds nonces 2q and 2q + 1.
+    __m128i quarters[4][4];
+    for (int q = 0; q < 4; ++q) {
+        const ShaNiGroup& g = groups[q / 2];
+        const int j = 2 * (q % 2);
+        quarters[0][q] = _mm_unpackhi_epi64(g.lanes_2_0[j], g.lanes_2_0[j + 1]);
+        quarters[1][q] = _mm_unpackhi_epi64(g.lanes_3_1[j], g.lanes_3_1[j + 1]);
+        quarters[2][q] = _mm_unpacklo_epi64(g.lanes_2_0[j], g.lanes_2_0[j + 1]);
+        quarters[3][q] = _mm_unpacklo_epi64(g.lanes_3_1[j], g.lanes_3_1[j + 1]);
+    }
+    for (int i = 0; i < 4; ++i) {
+        const __m256i low = _mm256_set_m128i(quarters[i][1], quarters[i][0]);
+        const __m256i high = _mm256_set_m128i(quarters[i][3], quarters[i][2]);
+        lanes[i] = U64x8(_mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1));
+    }
+}
+
+template <bool TopIsLe>
+std::size_t scan_with_sha_ni(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
+    constexpr int kWidth = 8;
+    const ShaNiPlan sha_plan = make_sha_ni_plan(plan);
+    std::size_t found = 0;
+    for (std::uint64_t offset = 0; offset < count; offset += kWidth) {
+        const std::uint64_t first = start + offset;
+        // Two groups of four chains: more would spill the 16 registers SHA-NI can address.
+        ShaNiGroup groups[2];
+        sha_ni_seal_lanes(sha_plan, first, groups[0].lanes_2_0, groups[0].lanes_3_1);
+        sha_ni_seal_lanes(sha_plan, first + 4, groups[1].lanes_2_0, groups[1].lanes_3_1);
+        U64x8 lanes[4];
+        gather_lanes(groups, lanes);
+        const std::uint32_t hits =
+            candidates_of(core::keccak_seal_top<TopIsLe>(lanes), plan) & in_range_mask(offset, count, kWidth);
+        if (hits != 0) found += store_hits(hits, first, out + found);
+    }
+    return found;
+}
+
+}  // namespace
+
+std::size_t scan_avx512(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
+    return plan.top_is_le ? scan<true>(plan, start, count, out) : scan<false>(plan, start, count, out);
+}
+
+std::size_t scan_avx512_sha(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
+    return plan.top_is_le ? scan_with_sha_ni<true>(plan, start, count, out)
+                          : scan_with_sha_ni<false>(plan, start, count, out);
+}
+
+}  // namespace btpow::cpu::paths

@@ -1,0 +1,21 @@
+// What the dispatcher offers the rest of the CPU backend (worker.cpp): a path resolved once to
+// its scan function, and the scan loop over blocks of it.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "btpow/core/plan.hpp"
+#include "lib/cpu/paths.hpp"
+
+namespace btpow::cpu {
+
+// The scan function of path isa (a name from resolve_isa()); Error(bad_option) otherwise.
+paths::ScanFunction scan_function(std::string_view isa);
+
+// scan_candidates() with the path already looked up.
+void scan_range(paths::ScanFunction scan, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+                std::vector<std::uint64_t>& candidates);
+
+}  // namespace btpow::cpu

@@ -1,0 +1,33 @@
+// Internal seam between the dispatcher and the ISA path files: each path file exports one scan
+// function with this signature. Path files are built with their own instruction-set flags, so
+// they include nothing but this header, the core and intrinsics (no inline library code that
+// another translation unit could pick up compiled for the wrong ISA).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "btpow/core/plan.hpp"
+
+namespace btpow::cpu::paths {
+
+// The most nonces one call of a scan function takes: the dispatcher's candidate buffer lives on
+// the stack and must hold every nonce of a block (at d = 0 every nonce is a candidate).
+inline constexpr std::uint64_t kScanBlock = 1024;
+
+// Writes to out[0..] every nonce n of [start, start + count) (mod 2^64) whose seal's top 64 bits
+// under plan's rule are <= plan.threshold_top, ascending from start, and returns how many.
+// Requires 1 <= count <= kScanBlock; out has room for count nonces.
+using ScanFunction = std::size_t (*)(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+                                     std::uint64_t* out);
+
+std::size_t scan_scalar(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
+#if defined(BTPOW_CPU_X86_PATHS)
+std::size_t scan_sha(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
+std::size_t scan_avx2(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
+std::size_t scan_avx2_sha(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
+std::size_t scan_avx512(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
+std::size_t scan_avx512_sha(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
+#endif
+
+}  // namespace btpow::cpu::paths

@@ -1,0 +1,66 @@
+// CPU workers: one per thread, each pulling chunks of nonces from the engine and scanning them
+// on the resolved ISA path. The loop allocates only while the candidate buffer warms up.
+#include <algorithm>
+#include <exception>
+#include <thread>
+
+#include "lib/cpu/cpu.hpp"
+#include "lib/cpu/dispatch.hpp"
+
+namespace btpow::cpu {
+namespace {
+
+// Nonces per chunk asked from the engine: about 1-5 ms on the SIMD paths (BENCHMARKS.md),
+// small enough to keep a job switch or stop prompt on the scalar path too.
+constexpr std::uint64_t kChunk = 1u << 15;
+// Nonces scanned between two looks at whether the job was replaced.
+constexpr std::uint64_t kPollEvery = 1u << 12;
+
+class CpuWorker final : public detail::Worker {
+public:
+    CpuWorker(paths::ScanFunction scan, std::string device) : scan_(scan), device_(std::move(device)) {}
+
+    std::string id() const override { return "cpu"; }
+    std::string backend() const override { return "cpu"; }
+    std::string device() const override { return device_; }
+    unsigned threads() const override { return 1; }
+
+    void run(detail::WorkSource& source) override {
+        try {
+            std::vector<std::uint64_t> candidates;
+            candidates.reserve(256);
+            detail::Assignment assignment;
+            while (source.next(kChunk, assignment)) {
+                candidates.clear();
+                std::uint64_t hashed = 0;
+                while (hashed < assignment.count) {
+                    const std::uint64_t step = std::min(kPollEvery, assignment.count - hashed);
+                    scan_range(scan_, assignment.plan, assignment.start + hashed, step, candidates);
+                    hashed += step;
+                    if (hashed < assignment.count && source.superseded(assignment)) break;
+                }
+                source.report(assignment, hashed, candidates.data(), candidates.size());
+            }
+        } catch (const std::exception& e) {
+            source.fail(std::string("CPU worker: ") + e.what());
+        }
+    }
+
+private:
+    paths::ScanFunction scan_;
+    std::string device_;
+};
+
+}  // namespace
+
+detail::WorkerList make_workers(unsigned threads, const std::string& isa) {
+    const paths::ScanFunction scan = scan_function(isa);
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    const std::string device = model_name() + " (" + isa + ")";
+    detail::WorkerList workers;
+    workers.reserve(threads);
+    for (unsigned i = 0; i < threads; ++i) workers.push_back(std::make_unique<CpuWorker>(scan, device));
+    return workers;
+}
+
+}  // namespace btpow::cpu
