@@ -1,5 +1,22 @@
-# CUDA backend sources (only when BTPOW_ENABLE_CUDA).
+# CUDA backend sources (only when BTPOW_ENABLE_CUDA). Kernels are .cu (built per architecture in
+# CMAKE_CUDA_ARCHITECTURES); the host side is C++20 .cpp that talks to the CUDA runtime API.
 set(_cuda ${CMAKE_CURRENT_LIST_DIR})
-set(BTPOW_CUDA_SOURCES
-  ${_cuda}/backend.cu
+set(BTPOW_CUDA_KERNEL_SOURCES
+  ${_cuda}/kernels.cu
+  ${_cuda}/baseline.cu
 )
+set(BTPOW_CUDA_SOURCES
+  ${BTPOW_CUDA_KERNEL_SOURCES}
+  ${_cuda}/scanner.cpp
+  ${_cuda}/self_test.cpp
+  ${_cuda}/backend.cpp
+  ${_cuda}/testing.cpp
+)
+# -lineinfo: source lines in compute-sanitizer and SASS listings, at no run-time cost.
+# BTPOW_CUDA_PTXAS_VERBOSE=ON prints registers, stack and spills per kernel and architecture.
+option(BTPOW_CUDA_PTXAS_VERBOSE "Print ptxas resource usage of the CUDA kernels" OFF)
+set(_btpow_cuda_kernel_options -lineinfo)
+if(BTPOW_CUDA_PTXAS_VERBOSE)
+  list(APPEND _btpow_cuda_kernel_options -Xptxas=-v)
+endif()
+set_source_files_properties(${BTPOW_CUDA_KERNEL_SOURCES} PROPERTIES COMPILE_OPTIONS "${_btpow_cuda_kernel_options}")

@@ -1,0 +1,47 @@
+// The CUDA backend's kernels as the host sees them (internal to cuda/): the production scan, its
+// test-only checksum twin, and the launch shape. Kept C++17 so nvcc and g++ both read it.
+#pragma once
+
+#include <cstdint>
+
+#include <cuda_runtime_api.h>
+
+#include "btpow/core/plan.hpp"
+
+namespace btpow::cuda::kernels {
+
+inline constexpr unsigned kThreadsPerBlock = 256;
+// One launch covers at most this many nonces, so that a thread's 32-bit nonce index plus the
+// grid stride never wraps.
+inline constexpr std::uint64_t kMaxLaunchNonces = std::uint64_t(1) << 31;
+
+// Where a scan leaves its candidates (device memory). `found` counts every candidate, also those
+// beyond `capacity`: the host sees an overflow and recovers the batch (nothing is ever dropped).
+struct CandidateBuffer {
+    unsigned long long* found = nullptr;
+    std::uint64_t* nonces = nullptr;
+    std::uint32_t capacity = 0;
+};
+
+struct LaunchShape {
+    unsigned blocks = 0;
+    unsigned threads_per_block = kThreadsPerBlock;
+    std::uint64_t threads() const { return std::uint64_t(blocks) * threads_per_block; }
+};
+
+// Resident blocks of the production kernel per multiprocessor on the current device.
+cudaError_t seal_scan_blocks_per_sm(int& blocks);
+
+// Queues the scan of nonces [start, start + count) (mod 2^64) on `stream`: one launch per piece
+// that neither crosses a multiple of 2^32 nor exceeds kMaxLaunchNonces, so the nonce's high word
+// is a kernel argument. Every nonce whose seal top is <= plan.threshold_top lands in `out`.
+cudaError_t launch_seal_scan(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+                             const CandidateBuffer& out, LaunchShape shape, cudaStream_t stream);
+
+// Test-only twin of launch_seal_scan (same loop, same core): adds checksum_term(nonce, top) of
+// every nonce of the range to *sum (device memory), so a test can compare the GPU's seal tops
+// with the CPU's without moving one value per nonce.
+cudaError_t launch_top_checksum(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+                                unsigned long long* sum, LaunchShape shape, cudaStream_t stream);
+
+}  // namespace btpow::cuda::kernels

@@ -1,0 +1,257 @@
+// One device's scanning machinery: double-buffered batches on one stream, every candidate
+// recovered even when a batch finds more than its buffer holds, and batch sizes tuned toward a
+// target kernel time.
+#include "cuda/scanner.hpp"
+
+#include <algorithm>
+
+#include <cuda_runtime.h>
+
+namespace btpow::cuda {
+namespace {
+
+// Kernel time a batch aims for: long enough that launch and read-back costs vanish, short
+// enough that a new job starts promptly. Under a display watchdog, far below its limit.
+constexpr double kTargetBatchSeconds = 0.050;
+constexpr double kWatchdogBatchSeconds = 0.015;
+constexpr std::uint64_t kMaxBatchNonces = std::uint64_t(1) << 32;
+// The calibration scan gives each thread this many nonces.
+constexpr std::uint64_t kCalibrationNoncesPerThread = 64;
+// Batches shorter than this (ms) say more about launch overhead than about the hash rate.
+constexpr float kShortestTimedBatchMs = 0.5f;
+constexpr double kTwoTo64 = 18446744073709551616.0;
+
+Status check(cudaError_t code, const char* step) { return Status{code, step}; }
+
+}  // namespace
+
+std::string describe(int ordinal, const Status& status) {
+    return "cuda:" + std::to_string(ordinal) + ": " + status.step + " failed: " + cudaGetErrorName(status.code) +
+           ": " + cudaGetErrorString(status.code);
+}
+
+DeviceScanner::~DeviceScanner() { release(); }
+
+void DeviceScanner::release() {
+    if (stream_ == nullptr && recovery_ == nullptr && slots_[0].device == nullptr && slots_[1].device == nullptr &&
+        slots_[0].host == nullptr && slots_[1].host == nullptr)
+        return;
+    // Errors are ignored here: a failed device still has its memory released as far as possible.
+    cudaSetDevice(ordinal_);
+    if (stream_ != nullptr) cudaStreamSynchronize(stream_);
+    for (Slot& slot : slots_) {
+        if (slot.device != nullptr) cudaFree(slot.device);
+        if (slot.host != nullptr) cudaFreeHost(slot.host);
+        if (slot.started != nullptr) cudaEventDestroy(slot.started);
+        if (slot.done != nullptr) cudaEventDestroy(slot.done);
+        slot = Slot{};
+    }
+    if (recovery_ != nullptr) cudaFree(recovery_);
+    recovery_ = nullptr;
+    if (stream_ != nullptr) cudaStreamDestroy(stream_);
+    stream_ = nullptr;
+    cudaGetLastError();
+    opened_ = false;
+}
+
+Status DeviceScanner::activate() const { return check(cudaSetDevice(ordinal_), "cudaSetDevice"); }
+
+Status DeviceScanner::open(std::uint32_t capacity, std::uint32_t recovery_capacity) {
+    release();
+    capacity_ = std::max<std::uint32_t>(1, capacity);
+    recovery_capacity_ = std::max<std::uint32_t>(1, recovery_capacity);
+    if (Status s = activate(); !s.ok()) return s;
+
+    cudaDeviceProp props{};
+    if (Status s = check(cudaGetDeviceProperties(&props, ordinal_), "cudaGetDeviceProperties"); !s.ok()) return s;
+    name_ = props.name;
+    int watchdog = 0;
+    if (Status s = check(cudaDeviceGetAttribute(&watchdog, cudaDevAttrKernelExecTimeout, ordinal_),
+                         "cudaDeviceGetAttribute(KernelExecTimeout)");
+        !s.ok())
+        return s;
+    target_seconds_ = watchdog != 0 ? kWatchdogBatchSeconds : kTargetBatchSeconds;
+
+    int blocks_per_sm = 0;
+    if (Status s = check(kernels::seal_scan_blocks_per_sm(blocks_per_sm), "cudaOccupancyMaxActiveBlocksPerMultiprocessor");
+        !s.ok())
+        return s;
+    shape_.blocks = static_cast<unsigned>(std::max(1, props.multiProcessorCount) * blocks_per_sm);
+    shape_.threads_per_block = kernels::kThreadsPerBlock;
+
+    if (Status s = check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+        !s.ok())
+        return s;
+    const std::size_t slot_bytes = (std::size_t(1) + capacity_) * sizeof(unsigned long long);
+    for (Slot& slot : slots_) {
+        if (Status s = check(cudaMalloc(&slot.device, slot_bytes), "cudaMalloc"); !s.ok()) return s;
+        if (Status s = check(cudaMallocHost(&slot.host, slot_bytes), "cudaMallocHost"); !s.ok()) return s;
+        if (Status s = check(cudaEventCreate(&slot.started), "cudaEventCreate"); !s.ok()) return s;
+        // Blocking sync: a worker waiting for its batch sleeps instead of spinning on a core that
+        // CPU workers may be using.
+        if (Status s = check(cudaEventCreateWithFlags(&slot.done, cudaEventBlockingSync), "cudaEventCreateWithFlags");
+            !s.ok())
+            return s;
+    }
+    const std::size_t recovery_bytes = (std::size_t(1) + recovery_capacity_) * sizeof(unsigned long long);
+    if (Status s = check(cudaMalloc(&recovery_, recovery_bytes), "cudaMalloc(recovery)"); !s.ok()) return s;
+
+    batch_ = shape_.threads() * kCalibrationNoncesPerThread;
+    opened_ = true;
+    return {};
+}
+
+kernels::CandidateBuffer DeviceScanner::buffer_of(unsigned long long* memory, std::uint32_t capacity) const {
+    kernels::CandidateBuffer buffer;
+    buffer.found = memory;
+    buffer.nonces = reinterpret_cast<std::uint64_t*>(memory + 1);
+    buffer.capacity = capacity;
+    return buffer;
+}
+
+Status DeviceScanner::launch(int slot_index, const Batch& batch) {
+    Slot& slot = slots_[slot_index];
+    ++report_.launches;
+    if (Status s = check(cudaEventRecord(slot.started, stream_), "cudaEventRecord"); !s.ok()) return s;
+    if (Status s = check(cudaMemsetAsync(slot.device, 0, sizeof(unsigned long long), stream_), "cudaMemsetAsync");
+        !s.ok())
+        return s;
+    if (Status s = check(kernels::launch_seal_scan(batch.plan, batch.start, batch.count,
+                                                   buffer_of(slot.device, capacity_), shape_, stream_),
+                         "seal scan launch");
+        !s.ok())
+        return s;
+    const std::size_t slot_bytes = (std::size_t(1) + capacity_) * sizeof(unsigned long long);
+    if (Status s = check(cudaMemcpyAsync(slot.host, slot.device, slot_bytes, cudaMemcpyDeviceToHost, stream_),
+                         "cudaMemcpyAsync");
+        !s.ok())
+        return s;
+    return check(cudaEventRecord(slot.done, stream_), "cudaEventRecord");
+}
+
+bool DeviceScanner::finished(int slot_index) const {
+    const cudaError_t state = cudaEventQuery(slots_[slot_index].done);
+    if (state == cudaErrorNotReady) {
+        cudaGetLastError();  // "not ready" is an answer, not an error to report later
+        return false;
+    }
+    return true;
+}
+
+Status DeviceScanner::collect(int slot_index, const Batch& batch, std::vector<std::uint64_t>& out, float& kernel_ms) {
+    Slot& slot = slots_[slot_index];
+    kernel_ms = 0;
+    if (Status s = check(cudaEventSynchronize(slot.done), "cudaEventSynchronize"); !s.ok()) return s;
+    if (Status s = check(cudaEventElapsedTime(&kernel_ms, slot.started, slot.done), "cudaEventElapsedTime"); !s.ok())
+        return s;
+    const unsigned long long found = slot.host[0];
+    if (found <= capacity_) {
+        out.insert(out.end(), slot.host + 1, slot.host + 1 + found);
+        return {};
+    }
+    ++report_.overflows;
+    return recover(batch.plan, batch.start, batch.count, found, out);
+}
+
+// Completeness: the counter counts every candidate, so an overflowing batch is rescanned into
+// the large recovery buffer, and a range with more candidates than even that holds is split until
+// each piece fits. A piece of at most recovery_capacity_ nonces cannot overflow, so this ends.
+Status DeviceScanner::recover(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+                              std::uint64_t known_found, std::vector<std::uint64_t>& out) {
+    if (known_found <= recovery_capacity_) {  // 0: not known yet
+        ++report_.rescans;
+        if (Status s = check(cudaMemsetAsync(recovery_, 0, sizeof(unsigned long long), stream_), "cudaMemsetAsync");
+            !s.ok())
+            return s;
+        if (Status s = check(kernels::launch_seal_scan(plan, start, count, buffer_of(recovery_, recovery_capacity_),
+                                                       shape_, stream_),
+                             "seal scan launch (recovery)");
+            !s.ok())
+            return s;
+        unsigned long long found = 0;
+        if (Status s = check(cudaMemcpyAsync(&found, recovery_, sizeof found, cudaMemcpyDeviceToHost, stream_),
+                             "cudaMemcpyAsync");
+            !s.ok())
+            return s;
+        if (Status s = check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize"); !s.ok()) return s;
+        if (found <= recovery_capacity_) {
+            const std::size_t old_size = out.size();
+            out.resize(old_size + found);
+            if (found == 0) return {};
+            if (Status s = check(cudaMemcpyAsync(out.data() + old_size, recovery_ + 1, found * sizeof(std::uint64_t),
+                                                 cudaMemcpyDeviceToHost, stream_),
+                                 "cudaMemcpyAsync");
+                !s.ok())
+                return s;
+            return check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
+        }
+        known_found = found;
+    }
+    // Pieces expected to fill at most half the recovery buffer each.
+    const std::uint64_t pieces =
+        std::max<std::uint64_t>(2, (2 * known_found + recovery_capacity_ - 1) / recovery_capacity_);
+    const std::uint64_t piece = (count + pieces - 1) / pieces;
+    for (std::uint64_t done = 0; done < count; done += piece)
+        if (Status s = recover(plan, start + done, std::min(piece, count - done), 0, out); !s.ok()) return s;
+    return {};
+}
+
+Status DeviceScanner::scan_range(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+                                 std::uint64_t batch_nonces, std::vector<std::uint64_t>& out) {
+    batch_nonces = std::max<std::uint64_t>(1, batch_nonces);
+    Batch batches[kSlots];
+    int in_flight = -1;
+    int slot = 0;
+    float kernel_ms = 0;
+    for (std::uint64_t done = 0; done < count;) {
+        Batch& batch = batches[slot];
+        batch.plan = plan;
+        batch.start = start + done;  // mod 2^64
+        batch.count = std::min(batch_nonces, count - done);
+        done += batch.count;
+        if (Status s = launch(slot, batch); !s.ok()) return s;
+        if (in_flight >= 0)
+            if (Status s = collect(in_flight, batches[in_flight], out, kernel_ms); !s.ok()) return s;
+        in_flight = slot;
+        slot = 1 - slot;
+    }
+    if (in_flight >= 0) return collect(in_flight, batches[in_flight], out, kernel_ms);
+    return {};
+}
+
+Status DeviceScanner::calibrate() {
+    // A job with threshold 0: practically no candidates, the same work per nonce as any job.
+    const std::uint8_t zero_hash[32] = {};
+    Batch batch;
+    batch.plan = core::make_plan(zero_hash, 0, true);
+    batch.count = shape_.threads() * kCalibrationNoncesPerThread;
+    std::vector<std::uint64_t> candidates;
+    float kernel_ms = 0;
+    for (int round = 0; round < 2; ++round) {  // the first one pays for loading the module
+        if (Status s = launch(0, batch); !s.ok()) return s;
+        if (Status s = collect(0, batch, candidates, kernel_ms); !s.ok()) return s;
+    }
+    batch_ = 0;
+    retune(batch.count, kernel_ms);
+    if (batch_ == 0) batch_ = batch.count;
+    return {};
+}
+
+void DeviceScanner::retune(std::uint64_t count, float kernel_ms) {
+    if (kernel_ms < kShortestTimedBatchMs || count == 0 || count < batch_ / 2) return;
+    const double wanted = double(count) / (double(kernel_ms) / 1000.0) * target_seconds_;
+    const double smoothed = batch_ == 0 ? wanted : 0.5 * double(batch_) + 0.5 * wanted;
+    const std::uint64_t step = std::max<std::uint64_t>(1, shape_.threads());
+    double rounded = double(step) * static_cast<double>(static_cast<std::uint64_t>(smoothed / double(step) + 0.5));
+    rounded = std::clamp(rounded, double(step), double(kMaxBatchNonces));
+    batch_ = static_cast<std::uint64_t>(rounded);
+}
+
+std::uint64_t DeviceScanner::batch_for(const core::Plan& plan) const {
+    const double candidate_probability = (double(plan.threshold_top) + 1.0) / kTwoTo64;
+    const double easy_job_limit = (capacity_ / 2.0) / candidate_probability;
+    if (easy_job_limit >= double(batch_)) return batch_;
+    return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(easy_job_limit));
+}
+
+}  // namespace btpow::cuda

@@ -1,0 +1,108 @@
+// One device's scanning machinery (internal to cuda/): stream, double-buffered candidate buffers
+// with pinned mirrors, timing events, the overflow recovery and the batch-size tuning. Workers,
+// the self-test and the test hooks all scan through this one class.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <cuda_runtime_api.h>
+
+#include "btpow/core/plan.hpp"
+#include "cuda/kernels.hpp"
+#include "cuda/testing.hpp"
+
+namespace btpow::cuda {
+
+// A CUDA call that failed: which step and the error. Cheap to pass around; text only on demand.
+struct Status {
+    cudaError_t code = cudaSuccess;
+    const char* step = "";
+    bool ok() const { return code == cudaSuccess; }
+};
+
+// "cuda:<ordinal>: <step> failed: <error name>: <error text>".
+std::string describe(int ordinal, const Status& status);
+
+// A batch of nonces on one slot: [start, start + count) under plan.
+struct Batch {
+    core::Plan plan{};
+    std::uint64_t start = 0;
+    std::uint64_t count = 0;
+};
+
+class DeviceScanner {
+public:
+    static constexpr int kSlots = 2;  // one batch computing while the previous one is read back
+
+    explicit DeviceScanner(int ordinal) : ordinal_(ordinal) {}
+    ~DeviceScanner();
+    DeviceScanner(const DeviceScanner&) = delete;
+    DeviceScanner& operator=(const DeviceScanner&) = delete;
+
+    // Makes the device current on this thread and allocates everything; capacity: candidate slots
+    // per batch; recovery_capacity: slots of the overflow rescans.
+    Status open(std::uint32_t capacity = testing::kCandidateCapacity,
+                std::uint32_t recovery_capacity = testing::kRecoveryCapacity);
+    // Makes the device current on the calling thread (each worker thread calls it first).
+    Status activate() const;
+
+    // Queues one batch on `slot` (which must not be in flight): reset the counter, scan, copy the
+    // counter and candidates back, and record the slot's events.
+    Status launch(int slot, const Batch& batch);
+    // True once the slot's batch is done (or failed: collect() then reports the error).
+    bool finished(int slot) const;
+    // Waits for the slot's batch and appends every candidate of it to `out` (rescanning the batch
+    // when more were found than the slot holds). kernel_ms: the batch's GPU time.
+    Status collect(int slot, const Batch& batch, std::vector<std::uint64_t>& out, float& kernel_ms);
+
+    // Scans a whole range synchronously, in batches of `batch_nonces`, double-buffered like a
+    // worker; appends every candidate to `out` in no particular order.
+    Status scan_range(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t batch_nonces,
+                      std::vector<std::uint64_t>& out);
+
+    // Times a short scan and sets the batch size toward the target kernel time.
+    Status calibrate();
+    // Moves the batch size toward the target time after a batch of `count` nonces took `kernel_ms`.
+    void retune(std::uint64_t count, float kernel_ms);
+    // The nonces to ask for next: the tuned size, capped so that a job this easy (plan's
+    // threshold) is expected to fill at most half a candidate slot.
+    std::uint64_t batch_for(const core::Plan& plan) const;
+
+    int ordinal() const { return ordinal_; }
+    const std::string& name() const { return name_; }
+    kernels::LaunchShape shape() const { return shape_; }
+    std::uint64_t tuned_batch() const { return batch_; }
+    double target_seconds() const { return target_seconds_; }
+    cudaStream_t stream() const { return stream_; }
+    const testing::ScanReport& report() const { return report_; }
+
+private:
+    struct Slot {
+        unsigned long long* device = nullptr;  // [0]: candidates found, [1..capacity]: nonces
+        unsigned long long* host = nullptr;    // pinned mirror
+        cudaEvent_t started = nullptr;
+        cudaEvent_t done = nullptr;
+    };
+
+    Status recover(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t known_found,
+                   std::vector<std::uint64_t>& out);
+    kernels::CandidateBuffer buffer_of(unsigned long long* memory, std::uint32_t capacity) const;
+    void release();
+
+    int ordinal_;
+    std::string name_;
+    bool opened_ = false;
+    kernels::LaunchShape shape_{};
+    std::uint32_t capacity_ = 0;
+    std::uint32_t recovery_capacity_ = 0;
+    double target_seconds_ = 0;
+    std::uint64_t batch_ = 0;
+    cudaStream_t stream_ = nullptr;
+    Slot slots_[kSlots];
+    unsigned long long* recovery_ = nullptr;  // device: [0] found, [1..recovery_capacity] nonces
+    testing::ScanReport report_{};
+};
+
+}  // namespace btpow::cuda

@@ -1,0 +1,60 @@
+// Hooks into the CUDA backend for tests/test_cuda.cpp and bench/bench_cuda.cpp (internal; plain
+// C++). A build without CUDA links cuda/stub.cpp, where each of these throws Error(no_device).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "btpow/core/plan.hpp"
+
+namespace btpow::cuda::testing {
+
+// The candidate buffer a worker uses per batch, and the one overflow recovery rescans into.
+inline constexpr std::uint32_t kCandidateCapacity = 1024;
+inline constexpr std::uint32_t kRecoveryCapacity = std::uint32_t(1) << 20;
+
+// What a scan went through to return every candidate.
+struct ScanReport {
+    std::uint64_t launches = 0;   // batches queued (a batch may be several kernel launches)
+    std::uint64_t overflows = 0;  // batches whose candidates did not fit `capacity`
+    std::uint64_t rescans = 0;    // recovery scans (each with `recovery_capacity` slots)
+};
+
+// Every nonce n of [start, start + count) (mod 2^64) whose seal top under plan's rule is <=
+// plan.threshold_top, found by the production kernel on device `ordinal` in batches of at most
+// `batch` nonces (0: the worker's tuned size), sorted by n - start. Small capacities exercise the
+// overflow recovery. Throws Error(no_device) for a bad ordinal, Error(backend_failure) on a CUDA
+// error.
+std::vector<std::uint64_t> scan_candidates(int ordinal, const core::Plan& plan, std::uint64_t start,
+                                           std::uint64_t count, std::uint64_t batch = 0,
+                                           std::uint32_t capacity = kCandidateCapacity,
+                                           std::uint32_t recovery_capacity = kRecoveryCapacity,
+                                           ScanReport* report = nullptr);
+
+// Sum (mod 2^64) of checksum_term(n, seal top of n) over the range (cuda/checksum.hpp), from the
+// test-only twin of the production kernel.
+std::uint64_t top_checksum(int ordinal, const core::Plan& plan, std::uint64_t start, std::uint64_t count);
+
+// The start-up self-test of make_workers on one device: "" when it passes, else why not.
+std::string self_test(int ordinal);
+
+// The tuned nonces per batch of a worker for this device (after the start-up calibration).
+std::uint64_t tuned_batch(int ordinal);
+
+enum class Kernel {
+    production,             // our kernel on the full grid, as a worker launches it
+    cubit_single_block,     // the cubit-style baseline, one block of 256 threads (cubit's launch)
+    cubit_full_grid,        // the same baseline on a grid sized like ours
+};
+
+struct KernelTiming {
+    std::uint64_t seals = 0;  // nonces hashed by the timed launch
+    double seconds = 0;       // its time on the GPU (CUDA events)
+};
+
+// One timed launch of `kernel` over about `seals` nonces (rounded to the launch shape), after an
+// untimed warm-up launch. The job is the SPEC §2 worked example at a difficulty with no hits.
+KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals);
+
+}  // namespace btpow::cuda::testing

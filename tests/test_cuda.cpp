@@ -1,0 +1,348 @@
+// The CUDA backend: without a device (or without CUDA in the build) it says so and never throws
+// from devices(); with one, every device passes the self-test, the production kernel's candidate
+// sets equal the CPU's on 2^24 nonces per rule (also across 2^32 and the 2^64 wrap), its seal tops
+// agree with the CPU's over 10^8 nonces (checksum), an overflowing batch loses nothing, and a
+// worker reports each batch under its own job through a job switch. Tests that need a GPU print
+// "SKIPPED: ..." when there is none (ctest shows them as skipped).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "btpow/btpow.hpp"
+#include "btpow/core/seal_core.hpp"
+#include "cuda/checksum.hpp"
+#include "cuda/cuda.hpp"
+#include "cuda/testing.hpp"
+#include "lib/cpu/cpu.hpp"
+
+namespace {
+
+namespace core = btpow::core;
+namespace cuda = btpow::cuda;
+
+constexpr std::uint64_t kTwoTo32 = std::uint64_t(1) << 32;
+constexpr std::uint64_t kCompletenessRange = std::uint64_t(1) << 24;
+constexpr std::uint64_t kChecksumRange = 100'000'000;
+constexpr const char* kAlice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+
+// The visible devices; empty after printing the skip notice ctest looks for.
+std::vector<btpow::CudaDeviceInfo> devices_or_skip() {
+    std::string why;
+    std::vector<btpow::CudaDeviceInfo> list = cuda::devices(&why);
+    if (list.empty()) WARN("SKIPPED: no CUDA device: " << why);
+    return list;
+}
+
+btpow::Job test_job(btpow::Rule rule, std::uint64_t difficulty, std::uint8_t block_seed = 0) {
+    btpow::Job job;
+    job.block_number = 1;
+    for (int i = 0; i < 32; ++i) job.block_hash.bytes[i] = static_cast<std::uint8_t>(block_seed * (i + 1));
+    job.account = btpow::Account::parse(kAlice);
+    job.difficulty = btpow::Difficulty::from_u64(difficulty);
+    job.rule = rule;
+    return job;
+}
+
+unsigned cpu_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+// Runs body(first, count) over `threads` consecutive pieces of [start, start + count).
+template <class Body>
+void split_range(std::uint64_t start, std::uint64_t count, unsigned threads, Body body) {
+    std::vector<std::thread> pool;
+    const std::uint64_t piece = (count + threads - 1) / threads;
+    for (unsigned t = 0; t < threads; ++t) {
+        const std::uint64_t offset = std::min<std::uint64_t>(count, t * piece);
+        const std::uint64_t n = std::min<std::uint64_t>(piece, count - offset);
+        pool.emplace_back([&body, t, first = start + offset, n] { body(t, first, n); });
+    }
+    for (auto& thread : pool) thread.join();
+}
+
+// The CPU backend's candidates (best ISA path, all cores), ascending from start.
+std::vector<std::uint64_t> cpu_candidates(const core::Plan& plan, std::uint64_t start, std::uint64_t count) {
+    const std::string isa = btpow::cpu::default_isa();
+    const unsigned threads = cpu_threads();
+    std::vector<std::vector<std::uint64_t>> parts(threads);
+    split_range(start, count, threads, [&](unsigned t, std::uint64_t first, std::uint64_t n) {
+        if (n > 0) btpow::cpu::scan_candidates(isa, plan, first, n, parts[t]);
+    });
+    std::vector<std::uint64_t> all;
+    for (auto& part : parts) all.insert(all.end(), part.begin(), part.end());
+    return all;
+}
+
+std::uint64_t cpu_checksum(const core::Plan& plan, std::uint64_t start, std::uint64_t count) {
+    const unsigned threads = cpu_threads();
+    std::vector<std::uint64_t> sums(threads, 0);
+    split_range(start, count, threads, [&](unsigned t, std::uint64_t first, std::uint64_t n) {
+        std::uint64_t sum = 0;
+        for (std::uint64_t i = 0; i < n; ++i) {
+            const std::uint64_t nonce = first + i;
+            const std::uint64_t top =
+                plan.top_is_le ? core::seal_top<true>(plan, nonce) : core::seal_top<false>(plan, nonce);
+            sum += cuda::checksum_term(nonce, top);
+        }
+        sums[t] = sum;
+    });
+    std::uint64_t total = 0;
+    for (std::uint64_t s : sums) total += s;
+    return total;
+}
+
+std::vector<std::uint64_t> every_nonce(std::uint64_t start, std::uint64_t count) {
+    std::vector<std::uint64_t> all(count);
+    for (std::uint64_t i = 0; i < count; ++i) all[i] = start + i;
+    return all;
+}
+
+// A scripted engine: hands out the listed assignments in order, records every report.
+class ScriptedSource final : public btpow::detail::WorkSource {
+public:
+    explicit ScriptedSource(std::vector<btpow::detail::Assignment> script) : script_(std::move(script)) {}
+
+    bool next(std::uint64_t, btpow::detail::Assignment& out) override {
+        std::lock_guard lock(mutex_);
+        if (handed_ == script_.size()) return false;
+        out = script_[handed_++];
+        return true;
+    }
+    bool superseded(const btpow::detail::Assignment&) const override { return false; }
+    void report(const btpow::detail::Assignment& a, std::uint64_t hashed, const std::uint64_t* candidates,
+                std::size_t count) override {
+        std::lock_guard lock(mutex_);
+        Report r{a, hashed, std::vector<std::uint64_t>(candidates, candidates + count)};
+        std::sort(r.candidates.begin(), r.candidates.end(),
+                  [start = a.start](std::uint64_t x, std::uint64_t y) { return x - start < y - start; });
+        reports_.push_back(std::move(r));
+    }
+    void fail(const std::string& message) override {
+        std::lock_guard lock(mutex_);
+        failures_.push_back(message);
+    }
+    void log(btpow::LogLevel, const std::string&) override {}
+
+    struct Report {
+        btpow::detail::Assignment assignment;
+        std::uint64_t hashed;
+        std::vector<std::uint64_t> candidates;
+    };
+    const std::vector<Report>& reports() const { return reports_; }
+    const std::vector<std::string>& failures() const { return failures_; }
+
+private:
+    std::mutex mutex_;
+    std::vector<btpow::detail::Assignment> script_;
+    std::size_t handed_ = 0;
+    std::vector<Report> reports_;
+    std::vector<std::string> failures_;
+};
+
+}  // namespace
+
+TEST_CASE("cuda: compiled() matches the build and devices() never throws", "[cuda]") {
+#if defined(BTPOW_WITH_CUDA)
+    CHECK(cuda::compiled());
+#else
+    CHECK_FALSE(cuda::compiled());
+#endif
+    std::string error;
+    std::vector<btpow::CudaDeviceInfo> list;
+    REQUIRE_NOTHROW(list = cuda::devices(&error));
+    REQUIRE_NOTHROW(cuda::devices(nullptr));
+    if (list.empty()) {
+        CHECK_FALSE(error.empty());
+        if (!cuda::compiled()) CHECK(error == "built without CUDA");
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        CHECK(list[i].ordinal == int(i));
+        CHECK_FALSE(list[i].name.empty());
+        CHECK(list[i].compute_major >= 7);
+        CHECK(list[i].multiprocessors > 0);
+        CHECK(list[i].memory_bytes > 0);
+    }
+}
+
+TEST_CASE("cuda: make_workers refuses missing and bad ordinals with no_device", "[cuda]") {
+    std::string why;
+    const auto list = cuda::devices(&why);
+    const btpow::LogCallback quiet;
+    if (list.empty()) {
+        try {
+            cuda::make_workers({}, quiet);
+            FAIL("make_workers succeeded without a device");
+        } catch (const btpow::Error& e) {
+            CHECK(e.code() == btpow::ErrorCode::no_device);
+            CHECK_FALSE(std::string(e.what()).empty());
+        }
+        CHECK_THROWS_AS(cuda::testing::self_test(0), btpow::Error);
+        return;
+    }
+    try {
+        cuda::make_workers({int(list.size()) + 7}, quiet);
+        FAIL("make_workers accepted an ordinal past the last device");
+    } catch (const btpow::Error& e) {
+        CHECK(e.code() == btpow::ErrorCode::no_device);
+        CHECK(e.field() == "--devices");
+    }
+    try {
+        cuda::make_workers({-1}, quiet);
+        FAIL("make_workers accepted a negative ordinal");
+    } catch (const btpow::Error& e) {
+        CHECK(e.code() == btpow::ErrorCode::no_device);
+    }
+    CHECK_THROWS_AS(cuda::make_workers({0, 0}, quiet), btpow::Error);
+}
+
+TEST_CASE("cuda: every device passes the self-test and gets a worker", "[cuda][short]") {
+    const auto list = devices_or_skip();
+    if (list.empty()) return;
+    for (const auto& device : list) {
+        INFO("device " << device.ordinal << ": " << device.name);
+        CHECK(cuda::testing::self_test(device.ordinal).empty());
+        CHECK(cuda::testing::tuned_batch(device.ordinal) > 0);
+    }
+    std::vector<std::string> log;
+    const auto workers = cuda::make_workers({}, [&](btpow::LogLevel, std::string_view m) { log.emplace_back(m); });
+    REQUIRE(workers.size() == list.size());
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+        CHECK(workers[i]->id() == "cuda:" + std::to_string(list[i].ordinal));
+        CHECK(workers[i]->backend() == "cuda");
+        CHECK(workers[i]->device() == list[i].name);
+    }
+    CHECK(log.size() >= workers.size());  // one "self-test passed" line per device
+}
+
+TEST_CASE("cuda: candidate sets equal the CPU's on 2^24 nonces per rule, across 2^32 and 2^64", "[cuda]") {
+    const auto list = devices_or_skip();
+    if (list.empty()) return;
+    // d = 2^14: about 1000 candidates per 2^24 nonces, so the sets are far from empty.
+    const std::uint64_t starts[] = {123'456'789, kTwoTo32 - kCompletenessRange / 2,
+                                    std::uint64_t(0) - kCompletenessRange / 2};
+    for (const btpow::Rule rule : btpow::kAllRules) {
+        const core::Plan plan = btpow::make_plan(test_job(rule, 1 << 14, 3));
+        for (const std::uint64_t start : starts) {
+            INFO("rule " << btpow::to_string(rule) << ", start " << start);
+            const std::vector<std::uint64_t> expected = cpu_candidates(plan, start, kCompletenessRange);
+            CHECK(expected.size() > 500);
+            for (const auto& device : list) {
+                INFO("device " << device.ordinal);
+                // The worker's tuned batches, and small batches that cut the range in 16.
+                CHECK(cuda::testing::scan_candidates(device.ordinal, plan, start, kCompletenessRange) == expected);
+                CHECK(cuda::testing::scan_candidates(device.ordinal, plan, start, kCompletenessRange,
+                                                     kCompletenessRange / 16) == expected);
+            }
+        }
+    }
+}
+
+TEST_CASE("cuda: scan with backend cuda returns the CPU's hit set", "[cuda]") {
+    const auto list = devices_or_skip();
+    if (list.empty()) return;
+    for (const btpow::Rule rule : btpow::kAllRules) {
+        const btpow::Job job = test_job(rule, 1 << 12, 9);
+        const std::uint64_t start = kTwoTo32 - (1 << 21);
+        btpow::ScanOptions on_cpu;
+        on_cpu.backend = btpow::Backend::cpu;
+        btpow::ScanOptions on_gpu;
+        on_gpu.backend = btpow::Backend::cuda;
+        const btpow::ScanResult expected = btpow::scan(job, start, 1 << 22, on_cpu);
+        const btpow::ScanResult got = btpow::scan(job, start, 1 << 22, on_gpu);
+        INFO("rule " << btpow::to_string(rule));
+        CHECK(expected.hits.size() > 100);
+        CHECK(got.hits == expected.hits);
+        CHECK(got.hashes == std::uint64_t(1) << 22);
+        CHECK(got.compute_errors == 0);
+    }
+}
+
+TEST_CASE("cuda: seal tops agree with the CPU's over 10^8 nonces (checksum)", "[cuda]") {
+    const auto list = devices_or_skip();
+    if (list.empty()) return;
+    const core::Plan le = btpow::make_plan(test_job(btpow::Rule::le, 1'000'000, 5));
+    const core::Plan be = btpow::make_plan(test_job(btpow::Rule::be, 1'000'000, 5));
+    const std::uint64_t start = kTwoTo32 - kChecksumRange / 2;  // across 2^32
+    const std::uint64_t expected_le = cpu_checksum(le, start, kChecksumRange);
+    const std::uint64_t expected_be = cpu_checksum(be, std::uint64_t(0) - kCompletenessRange / 2, kCompletenessRange);
+    for (const auto& device : list) {
+        INFO("device " << device.ordinal);
+        CHECK(cuda::testing::top_checksum(device.ordinal, le, start, kChecksumRange) == expected_le);
+        CHECK(cuda::testing::top_checksum(device.ordinal, be, std::uint64_t(0) - kCompletenessRange / 2,
+                                          kCompletenessRange) == expected_be);
+    }
+}
+
+TEST_CASE("cuda: a batch where every nonce is a candidate returns all of them", "[cuda][short]") {
+    const auto list = devices_or_skip();
+    if (list.empty()) return;
+    constexpr std::uint64_t kCount = 100'000;
+    const core::Plan every = btpow::make_plan(test_job(btpow::Rule::le, 0));  // d = 0 accepts every seal
+    REQUIRE(every.threshold_top == std::numeric_limits<std::uint64_t>::max());
+    const std::uint64_t start = kTwoTo32 - kCount / 3;
+    const std::vector<std::uint64_t> all = every_nonce(start, kCount);
+    for (const auto& device : list) {
+        INFO("device " << device.ordinal);
+        cuda::testing::ScanReport report;
+        // One batch: 100 000 candidates against 1024 slots, recovered by one rescan.
+        CHECK(cuda::testing::scan_candidates(device.ordinal, every, start, kCount, kCount,
+                                             cuda::testing::kCandidateCapacity, cuda::testing::kRecoveryCapacity,
+                                             &report) == all);
+        CHECK(report.overflows == 1);
+        CHECK(report.rescans == 1);
+        // A recovery buffer smaller than the batch: the rescan itself overflows and is split.
+        CHECK(cuda::testing::scan_candidates(device.ordinal, every, start, kCount, kCount, 1024, 4096, &report) ==
+              all);
+        CHECK(report.rescans > 10);
+    }
+    // Through the engine: d = 0 makes every nonce of the range a hit.
+    btpow::ScanOptions on_gpu;
+    on_gpu.backend = btpow::Backend::cuda;
+    const btpow::ScanResult got = btpow::scan(test_job(btpow::Rule::be, 0), start, kCount, on_gpu);
+    CHECK(got.hits == all);
+}
+
+TEST_CASE("cuda: a worker reports every batch under its own job through job switches", "[cuda][short]") {
+    const auto list = devices_or_skip();
+    if (list.empty()) return;
+    const core::Plan job_a = btpow::make_plan(test_job(btpow::Rule::le, 1 << 10, 1));
+    const core::Plan job_b = btpow::make_plan(test_job(btpow::Rule::be, 1 << 11, 2));
+    std::vector<btpow::detail::Assignment> script;
+    auto add = [&](std::uint64_t job_id, const core::Plan& plan, std::uint64_t start, std::uint64_t count) {
+        btpow::detail::Assignment a;
+        a.job_id = job_id;
+        a.plan = plan;
+        a.start = start;
+        a.count = count;
+        script.push_back(a);
+    };
+    add(1, job_a, 1000, 1 << 20);
+    add(1, job_a, 1000 + (1 << 20), 1 << 20);
+    add(2, job_b, kTwoTo32 - (1 << 19), 1 << 20);  // switch, and across 2^32
+    add(1, job_a, 1000 + (2 << 20), 777);          // a stale assignment of the old job, odd size
+    add(2, job_b, std::uint64_t(0) - 4096, 1 << 18);  // across the 2^64 wrap
+    add(2, job_b, 5, 3 << 18);
+
+    for (const auto& device : list) {
+        INFO("device " << device.ordinal);
+        auto workers = cuda::make_workers({device.ordinal}, {});
+        REQUIRE(workers.size() == 1);
+        ScriptedSource source(script);
+        std::thread runner([&] { workers[0]->run(source); });
+        runner.join();
+        REQUIRE(source.failures().empty());
+        REQUIRE(source.reports().size() == script.size());
+        for (std::size_t i = 0; i < script.size(); ++i) {
+            const auto& r = source.reports()[i];
+            INFO("batch " << i);
+            CHECK(r.assignment.job_id == script[i].job_id);
+            CHECK(r.assignment.start == script[i].start);
+            CHECK(r.hashed == script[i].count);
+            CHECK(r.candidates == cpu_candidates(script[i].plan, script[i].start, script[i].count));
+        }
+    }
+}
