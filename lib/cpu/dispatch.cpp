@@ -19,7 +19,7 @@ namespace btpow::cpu {
 namespace {
 
 struct Features {
-    bool sse41 = false, ssse3 = false, bmi1 = false, bmi2 = false, sha = false;
+    bool sse41 = false, ssse3 = false, sha = false;
     bool avx2 = false;                              // with the OS saving the YMM state
     bool avx512f = false, avx512vl = false, avx512bw = false;  // with the OS saving ZMM/opmask state
     std::string brand;
@@ -46,9 +46,7 @@ Features read_features() {
     const bool os_avx = avx && (xcr0 & 0x6) == 0x6;
     const bool os_avx512 = os_avx && (xcr0 & 0xE0) == 0xE0;
     if (max_leaf >= 7 && __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) {
-        f.bmi1 = (ebx >> 3) & 1;
         f.avx2 = os_avx && ((ebx >> 5) & 1);
-        f.bmi2 = (ebx >> 8) & 1;
         f.avx512f = os_avx512 && ((ebx >> 16) & 1);
         f.sha = (ebx >> 29) & 1;
         f.avx512bw = os_avx512 && ((ebx >> 30) & 1);
@@ -76,6 +74,7 @@ struct Path {
     std::string_view name;
     bool (*runs_here)(const Features&);
     paths::ScanFunction scan;
+    std::uint64_t chunk;  // nonces per worker chunk: about 2 ms on one thread
 };
 
 // Best first, by measured single-thread speed (BENCHMARKS.md); "scalar" runs everywhere.
@@ -83,19 +82,18 @@ constexpr std::array kPaths = {
 #if defined(BTPOW_CPU_X86_PATHS)
     Path{"avx512",
          [](const Features& f) { return f.avx512f && f.avx512vl && f.avx512bw; },
-         paths::scan_avx512},
+         paths::scan_avx512, 1u << 15},
     Path{"avx512+sha",
          [](const Features& f) { return f.avx512f && f.avx512vl && f.avx512bw && f.sha && f.sse41 && f.ssse3; },
-         paths::scan_avx512_sha},
+         paths::scan_avx512_sha, 1u << 15},
     Path{"avx2+sha",
          [](const Features& f) { return f.avx2 && f.sha && f.sse41 && f.ssse3; },
-         paths::scan_avx2_sha},
-    Path{"avx2", [](const Features& f) { return f.avx2; }, paths::scan_avx2},
-    Path{"sha",
-         [](const Features& f) { return f.sha && f.sse41 && f.ssse3 && f.bmi1 && f.bmi2; },
-         paths::scan_sha},
+         paths::scan_avx2_sha, 1u << 13},
+    Path{"avx2", [](const Features& f) { return f.avx2; }, paths::scan_avx2, 1u << 13},
+    // For CPUs with SHA-NI but no AVX2 (Goldmont, Tremont), which lack BMI too.
+    Path{"sha", [](const Features& f) { return f.sha && f.sse41 && f.ssse3; }, paths::scan_sha, 1u << 12},
 #endif
-    Path{"scalar", [](const Features&) { return true; }, paths::scan_scalar},
+    Path{"scalar", [](const Features&) { return true; }, paths::scan_scalar, 1u << 11},
 };
 
 const Path* find_path(std::string_view name) {
@@ -158,7 +156,10 @@ std::string model_name() {
     return name.empty() ? "unknown CPU" : name;
 }
 
-paths::ScanFunction scan_function(std::string_view isa) { return checked_path(isa, "cpu isa").scan; }
+PathRunner path_runner(std::string_view isa) {
+    const Path& path = checked_path(isa, "cpu isa");
+    return {path.scan, path.chunk};
+}
 
 void scan_range(paths::ScanFunction scan, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
                 std::vector<std::uint64_t>& candidates) {
@@ -174,7 +175,7 @@ void scan_range(paths::ScanFunction scan, const core::Plan& plan, std::uint64_t 
 
 void scan_candidates(std::string_view isa, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
                      std::vector<std::uint64_t>& candidates) {
-    scan_range(scan_function(isa), plan, start, count, candidates);
+    scan_range(path_runner(isa).scan, plan, start, count, candidates);
 }
 
 }  // namespace btpow::cpu

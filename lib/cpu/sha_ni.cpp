@@ -1,5 +1,5 @@
 // Path "sha": SHA-256 with the SHA-NI instructions (several nonces interleaved), then the seal's
-// Keccak through the core with scalar 64-bit words (BMI1/BMI2 give andn and rorx).
+// Keccak through the core with scalar 64-bit words. For CPUs with SHA-NI but without AVX2.
 #include "lib/cpu/paths.hpp"
 
 #include "btpow/core/keccak.hpp"

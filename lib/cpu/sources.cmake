@@ -8,7 +8,7 @@ set(BTPOW_CPU_SOURCES
 )
 if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang" AND CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64|x64)$")
   list(APPEND BTPOW_CPU_SOURCES ${_cpu}/sha_ni.cpp ${_cpu}/avx2.cpp ${_cpu}/avx512.cpp)
-  set_source_files_properties(${_cpu}/sha_ni.cpp PROPERTIES COMPILE_OPTIONS "-msha;-msse4.1;-mssse3;-mbmi;-mbmi2")
+  set_source_files_properties(${_cpu}/sha_ni.cpp PROPERTIES COMPILE_OPTIONS "-msha;-msse4.1;-mssse3")
   set_source_files_properties(${_cpu}/avx2.cpp PROPERTIES COMPILE_OPTIONS "-mavx2;-msha;-msse4.1")
   set_source_files_properties(${_cpu}/avx512.cpp PROPERTIES COMPILE_OPTIONS
                               "-mavx512f;-mavx512vl;-mavx512bw;-msha;-msse4.1")

@@ -10,15 +10,13 @@
 namespace btpow::cpu {
 namespace {
 
-// Nonces per chunk asked from the engine: about 1-5 ms on the SIMD paths (BENCHMARKS.md),
-// small enough to keep a job switch or stop prompt on the scalar path too.
-constexpr std::uint64_t kChunk = 1u << 15;
-// Nonces scanned between two looks at whether the job was replaced.
+// Nonces scanned between two looks at whether the job was replaced (under 1 ms on the SIMD
+// paths, about 3 ms on the scalar one).
 constexpr std::uint64_t kPollEvery = 1u << 12;
 
 class CpuWorker final : public detail::Worker {
 public:
-    CpuWorker(paths::ScanFunction scan, std::string device) : scan_(scan), device_(std::move(device)) {}
+    CpuWorker(PathRunner path, std::string device) : path_(path), device_(std::move(device)) {}
 
     std::string id() const override { return "cpu"; }
     std::string backend() const override { return "cpu"; }
@@ -30,12 +28,12 @@ public:
             std::vector<std::uint64_t> candidates;
             candidates.reserve(256);
             detail::Assignment assignment;
-            while (source.next(kChunk, assignment)) {
+            while (source.next(path_.chunk, assignment)) {
                 candidates.clear();
                 std::uint64_t hashed = 0;
                 while (hashed < assignment.count) {
                     const std::uint64_t step = std::min(kPollEvery, assignment.count - hashed);
-                    scan_range(scan_, assignment.plan, assignment.start + hashed, step, candidates);
+                    scan_range(path_.scan, assignment.plan, assignment.start + hashed, step, candidates);
                     hashed += step;
                     if (hashed < assignment.count && source.superseded(assignment)) break;
                 }
@@ -47,19 +45,19 @@ public:
     }
 
 private:
-    paths::ScanFunction scan_;
+    PathRunner path_;
     std::string device_;
 };
 
 }  // namespace
 
 detail::WorkerList make_workers(unsigned threads, const std::string& isa) {
-    const paths::ScanFunction scan = scan_function(isa);
+    const PathRunner path = path_runner(isa);
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     const std::string device = model_name() + " (" + isa + ")";
     detail::WorkerList workers;
     workers.reserve(threads);
-    for (unsigned i = 0; i < threads; ++i) workers.push_back(std::make_unique<CpuWorker>(scan, device));
+    for (unsigned i = 0; i < threads; ++i) workers.push_back(std::make_unique<CpuWorker>(path, device));
     return workers;
 }
 
