@@ -6,7 +6,9 @@
 #include <boost/multiprecision/cpp_int.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -198,31 +200,44 @@ TEST_CASE("min nonce vectors: the smallest passing nonce per rule, and nothing s
     REQUIRE(entries.size() == 6);
     for (const auto& entry : entries) {
         const Difficulty d = difficulty_of(entry["difficulty"].get<std::string>());
-        CHECK(btpow::block_and_hotkey_hash(hash_of(entry["block_hash"]), account_of(entry["hotkey_pubkey"])) ==
-              hash_of(entry["block_and_hotkey_hash"]));
-        for (const auto& [key, rule] : rules) {
+        const Hash32 h = btpow::block_and_hotkey_hash(hash_of(entry["block_hash"]), account_of(entry["hotkey_pubkey"]));
+        CHECK(h == hash_of(entry["block_and_hotkey_hash"]));
+        std::uint64_t smallest[3] = {};
+        btpow::Uint256 thresholds[3];
+        for (int r = 0; r < 3; ++r) {
+            const auto& [key, rule] = rules[r];
             INFO("pair " << entry["pair"].get<std::string>() << ", d " << entry["difficulty"].get<std::string>()
                          << ", " << key);
-            const auto& smallest = entry["smallest_nonce"][key];
-            const std::uint64_t nonce = u64_of(smallest["nonce"]);
-            const btpow::Job job = job_of(entry, d, rule);
-            const btpow::Verdict verdict = btpow::verify(job, nonce);
-            CHECK(verdict.seal == hash_of(smallest["seal"]));
+            const auto& expected = entry["smallest_nonce"][key];
+            smallest[r] = u64_of(expected["nonce"]);
+            thresholds[r] = btpow::threshold(d, rule);
+            const btpow::Verdict verdict = btpow::verify(job_of(entry, d, rule), smallest[r]);
+            CHECK(verdict.seal == hash_of(expected["seal"]));
             CHECK(verdict.passes(rule));
-            CHECK(verdict.le == smallest["checks"]["meets_chain_le"].get<bool>());
-            CHECK(verdict.be == smallest["checks"]["meets_chain_be"].get<bool>());
-            CHECK(verdict.sdk == smallest["checks"]["meets_sdk"].get<bool>());
-
-            // Below it, every candidate of the fast filter must fail the full check.
-            const btpow::core::Plan plan = btpow::make_plan(job);
-            REQUIRE(btpow::core::is_candidate(plan, nonce));
-            std::uint64_t smaller_passing = 0;
-            for (std::uint64_t n = 0; n < nonce; ++n)
-                if (btpow::core::is_candidate(plan, n) && btpow::verify(job, n).passes(rule)) ++smaller_passing;
-            CHECK(smaller_passing == 0);
+            CHECK(verdict.le == expected["checks"]["meets_chain_le"].get<bool>());
+            CHECK(verdict.be == expected["checks"]["meets_chain_be"].get<bool>());
+            CHECK(verdict.sdk == expected["checks"]["meets_sdk"].get<bool>());
+            CHECK(btpow::core::is_candidate(btpow::make_plan(job_of(entry, d, rule)), smallest[r]));
         }
         CHECK(entry["sdk_solution_accepted_by_chain_le"].get<bool>() ==
-              btpow::verify(job_of(entry, d, Rule::sdk), u64_of(entry["smallest_nonce"]["sdk"]["nonce"])).le);
+              btpow::verify(job_of(entry, d, Rule::sdk), smallest[2]).le);
+
+        // One fast seal per nonce below the largest of them, judged under every rule still open.
+        const btpow::core::Plan plan = btpow::make_plan(job_of(entry, d, Rule::le));
+        const std::uint64_t scan_end = *std::max_element(std::begin(smallest), std::end(smallest));
+        std::uint64_t smaller_passing[3] = {};
+        for (std::uint64_t n = 0; n < scan_end; ++n) {
+            const Hash32 seal = btpow::fast_seal(plan, n);
+            for (int r = 0; r < 3; ++r) {
+                if (n >= smallest[r]) continue;
+                const btpow::Uint256 x = btpow::seal_value(seal, rules[r].second);
+                if (x.top64() <= thresholds[r].top64() && x <= thresholds[r]) ++smaller_passing[r];
+            }
+        }
+        INFO("pair " << entry["pair"].get<std::string>() << ", d " << entry["difficulty"].get<std::string>());
+        CHECK(smaller_passing[0] == 0);
+        CHECK(smaller_passing[1] == 0);
+        CHECK(smaller_passing[2] == 0);
     }
 }
 
