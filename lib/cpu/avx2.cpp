@@ -90,15 +90,15 @@ BTPOW_LANE void nonce_words(std::uint64_t first, U32x8& w0, U32x8& w1) {
 }
 
 // core::digest_lanes for 8 nonces: lane i = bswap32(d[2i]) | bswap32(d[2i + 1]) << 32, nonces
-// 0..3 into first[i], 4..7 into second[i].
-BTPOW_LANE void digest_lanes(const U32x8 (&digest)[8], U64x4 (&first)[4], U64x4 (&second)[4]) {
+// 0..3 into halves[0][i], 4..7 into halves[1][i].
+BTPOW_LANE void digest_lanes(const U32x8 (&digest)[8], U64x4 (&halves)[2][4]) {
     for (int i = 0; i < 4; ++i) {
         const __m256i even = bswap32_lanes(digest[2 * i].v);
         const __m256i odd = bswap32_lanes(digest[2 * i + 1].v);
         const __m256i nonces_0145 = _mm256_unpacklo_epi32(even, odd);
         const __m256i nonces_2367 = _mm256_unpackhi_epi32(even, odd);
-        first[i] = U64x4(_mm256_permute2x128_si256(nonces_0145, nonces_2367, 0x20));
-        second[i] = U64x4(_mm256_permute2x128_si256(nonces_0145, nonces_2367, 0x31));
+        halves[0][i] = U64x4(_mm256_permute2x128_si256(nonces_0145, nonces_2367, 0x20));
+        halves[1][i] = U64x4(_mm256_permute2x128_si256(nonces_0145, nonces_2367, 0x31));
     }
 }
 
@@ -125,6 +125,13 @@ BTPOW_LANE std::uint32_t in_range_mask(std::uint64_t offset, std::uint64_t count
     return left >= static_cast<std::uint64_t>(width) ? (1u << width) - 1 : (1u << left) - 1;
 }
 
+// The seal's Keccak, kept out of line: inlined once per half, the fully unrolled loop body
+// would no longer fit the instruction cache.
+template <bool TopIsLe>
+[[gnu::noinline]] U64x4 seal_top(const U64x4 (&lanes)[4]) {
+    return core::keccak_seal_top<TopIsLe>(lanes);
+}
+
 template <bool TopIsLe>
 std::size_t scan(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
     constexpr int kWidth = 8;
@@ -135,11 +142,11 @@ std::size_t scan(const core::Plan& plan, std::uint64_t start, std::uint64_t coun
         nonce_words(first, w0, w1);
         U32x8 digest[8];
         core::sha256_pre_seal(plan, w0, w1, digest);
-        U64x4 lanes_first[4], lanes_second[4];
-        digest_lanes(digest, lanes_first, lanes_second);
-        const std::uint32_t hits_first = candidates_of(core::keccak_seal_top<TopIsLe>(lanes_first), plan);
-        const std::uint32_t hits_second = candidates_of(core::keccak_seal_top<TopIsLe>(lanes_second), plan);
-        const std::uint32_t hits = (hits_first | hits_second << 4) & in_range_mask(offset, count, kWidth);
+        U64x4 lanes[2][4];
+        digest_lanes(digest, lanes);
+        const std::uint32_t hits = (candidates_of(seal_top<TopIsLe>(lanes[0]), plan) |
+                                    candidates_of(seal_top<TopIsLe>(lanes[1]), plan) << 4) &
+                                   in_range_mask(offset, count, kWidth);
         if (hits != 0) found += store_hits(hits, first, out + found);
     }
     return found;

@@ -27,7 +27,6 @@ std::size_t scan_sha(const core::Plan&, std::uint64_t, std::uint64_t, std::uint6
 std::size_t scan_avx2(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
 std::size_t scan_avx2_sha(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
 std::size_t scan_avx512(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
-std::size_t scan_avx512_sha(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
 #endif
 
 }  // namespace btpow::cpu::paths

@@ -12,6 +12,13 @@ namespace {
 // latency without running out of the 16 registers the legacy SHA encodings can address.
 constexpr int kInterleave = 2;
 
+// The seal's Keccak, kept out of line: one copy per interleaved nonce would no longer fit the
+// instruction cache.
+template <bool TopIsLe>
+[[gnu::noinline]] std::uint64_t seal_top(const std::uint64_t (&lanes)[4]) {
+    return core::keccak_seal_top<TopIsLe>(lanes);
+}
+
 template <bool TopIsLe>
 std::size_t scan(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
     const ShaNiPlan sha_plan = make_sha_ni_plan(plan);
@@ -28,7 +35,7 @@ std::size_t scan(const core::Plan& plan, std::uint64_t start, std::uint64_t coun
                 static_cast<std::uint64_t>(_mm_cvtsi128_si64(lanes_2_0[j])),
                 static_cast<std::uint64_t>(_mm_cvtsi128_si64(lanes_3_1[j]))};
             const bool in_range = offset + static_cast<std::uint64_t>(j) < count;
-            if (core::keccak_seal_top<TopIsLe>(lanes) <= plan.threshold_top && in_range) out[found++] = first + j;
+            if (seal_top<TopIsLe>(lanes) <= plan.threshold_top && in_range) out[found++] = first + j;
         }
     }
     return found;
