@@ -200,7 +200,8 @@ json vectors() {
 
 // min_nonce_vectors entry for pair A at d = 1000.
 json pair_a_min_nonces() {
-    for (const json& entry : vectors().at("min_nonce_vectors"))
+    const json all = vectors();
+    for (const json& entry : all.at("min_nonce_vectors"))
         if (entry.at("pair") == "A_zero_block_alice" && entry.at("difficulty") == "1000") return entry;
     FAIL("min_nonce_vectors: no entry for pair A at d = 1000");
     return {};

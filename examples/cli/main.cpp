@@ -5,11 +5,30 @@
 
 #include <CLI/CLI.hpp>
 
+#include <btpow/solver.hpp>
 #include <btpow/types.hpp>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
+
+namespace {
+
+// Why there is no device, for the no_device message: the library names the backend, this names
+// the cause (a build without CUDA, or what the driver said).
+std::string no_device_reason() {
+    try {
+        const btpow::SystemInfo info = btpow::system_info();
+        if (!info.cuda_compiled) return " (this build has no CUDA backend; configure with -DBTPOW_ENABLE_CUDA=ON)";
+        if (info.cuda_devices.empty())
+            return " (no CUDA device visible" + (info.cuda_error.empty() ? "" : ": " + info.cuda_error) + ")";
+        return "";
+    } catch (const std::exception&) {
+        return "";
+    }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     using namespace btpow::cli;
@@ -36,7 +55,10 @@ int main(int argc, char** argv) {
     try {
         return selected();
     } catch (const btpow::Error& error) {
-        print_error(describe(error));
+        std::string message = describe(error);
+        if (error.code() == btpow::ErrorCode::no_device && message.find("CUDA") == std::string::npos)
+            message += no_device_reason();
+        print_error(message);
         return exit_code_for(error.code());
     } catch (const std::exception& error) {
         print_error(error.what());
