@@ -76,6 +76,21 @@ BTPOW_LANE U64x4 chi(U64x4 a, U64x4 b, U64x4 c) { return U64x4(_mm256_xor_si256(
 BTPOW_LANE U64x4 bswap64(U64x4 x) { return U64x4(shuffle_bytes(x.v, 0x0001020304050607ull, 0x08090a0b0c0d0e0full)); }
 BTPOW_LANE __m256i bswap32_lanes(__m256i x) { return shuffle_bytes(x, 0x0405060700010203ull, 0x0c0d0e0f08090a0bull); }
 
+// The Plan's per-job SHA-256 words, broadcast once per call rather than at every use inside
+// the unrolled rounds; core::sha256_pre_seal reads these members as it reads a Plan's.
+struct BroadcastPlan {
+    U32x8 kw[16];
+    U32x8 schedule[16];
+    U32x8 round0_a, round0_e;
+
+    explicit BroadcastPlan(const core::Plan& plan) : round0_a(plan.round0_a), round0_e(plan.round0_e) {
+        for (int t = 0; t < 16; ++t) {
+            kw[t] = U32x8(plan.kw[t]);
+            schedule[t] = U32x8(plan.schedule[t]);
+        }
+    }
+};
+
 // SPEC §2: the nonce words of 8 consecutive nonces first .. first + 7 (mod 2^64), with the carry
 // from the low into the high 32 bits taken per lane.
 BTPOW_LANE void nonce_words(std::uint64_t first, U32x8& w0, U32x8& w1) {
@@ -111,10 +126,10 @@ BTPOW_LANE std::uint32_t candidates_of(U64x4 top, const core::Plan& plan) {
 }
 
 // Stores the nonces first + j for every set bit j of hits (bits past the range already cleared).
-BTPOW_LANE std::size_t store_hits(std::uint32_t hits, std::uint64_t first, std::uint64_t* out) {
+BTPOW_LANE std::size_t store_hits(std::uint64_t hits, std::uint64_t first, std::uint64_t* out) {
     std::size_t stored = 0;
     while (hits != 0) {
-        out[stored++] = first + static_cast<std::uint64_t>(__builtin_ctz(hits));
+        out[stored++] = first + static_cast<std::uint64_t>(__builtin_ctzll(hits));
         hits &= hits - 1;
     }
     return stored;
@@ -125,28 +140,45 @@ BTPOW_LANE std::uint32_t in_range_mask(std::uint64_t offset, std::uint64_t count
     return left >= static_cast<std::uint64_t>(width) ? (1u << width) - 1 : (1u << left) - 1;
 }
 
-// The seal's Keccak, kept out of line: inlined once per half, the fully unrolled loop body
-// would no longer fit the instruction cache.
+// The two phases below are kept out of line and run one after the other over a group of
+// nonces: fully unrolled, each nearly fits the 32 KiB instruction cache on its own, the two
+// together are 50 KiB.
+
+// SHA-256 of the 8 nonces first .. first + 7, as Keccak input lanes: nonces 0..3 in
+// halves[0], 4..7 in halves[1].
+[[gnu::noinline]] void seal_input_lanes(const BroadcastPlan& wide_plan, std::uint64_t first, U64x4 (&halves)[2][4]) {
+    U32x8 w0, w1;
+    nonce_words(first, w0, w1);
+    U32x8 digest[8];
+    core::sha256_pre_seal(wide_plan, w0, w1, digest);
+    digest_lanes(digest, halves);
+}
+
 template <bool TopIsLe>
 [[gnu::noinline]] U64x4 seal_top(const U64x4 (&lanes)[4]) {
     return core::keccak_seal_top<TopIsLe>(lanes);
 }
 
+constexpr std::uint64_t kShaWidth = 8;      // nonces per SHA-256 vector
+constexpr int kGroupBatches = 8;            // SHA-256 vectors per group
+constexpr std::uint64_t kGroup = kShaWidth * kGroupBatches;  // 64: one bit each in the hit mask
+
 template <bool TopIsLe>
 std::size_t scan(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
-    constexpr int kWidth = 8;
+    const BroadcastPlan wide_plan(plan);
     std::size_t found = 0;
-    for (std::uint64_t offset = 0; offset < count; offset += kWidth) {
+    for (std::uint64_t offset = 0; offset < count; offset += kGroup) {
         const std::uint64_t first = start + offset;
-        U32x8 w0, w1;
-        nonce_words(first, w0, w1);
-        U32x8 digest[8];
-        core::sha256_pre_seal(plan, w0, w1, digest);
-        U64x4 lanes[2][4];
-        digest_lanes(digest, lanes);
-        const std::uint32_t hits = (candidates_of(seal_top<TopIsLe>(lanes[0]), plan) |
-                                    candidates_of(seal_top<TopIsLe>(lanes[1]), plan) << 4) &
-                                   in_range_mask(offset, count, kWidth);
+        const std::uint64_t left = count - offset;
+        const int batches = left >= kGroup ? kGroupBatches : static_cast<int>((left + kShaWidth - 1) / kShaWidth);
+        U64x4 lanes[kGroupBatches][2][4];
+        for (int b = 0; b < batches; ++b) seal_input_lanes(wide_plan, first + kShaWidth * b, lanes[b]);
+        std::uint64_t hits = 0;
+        for (int b = 0; b < batches; ++b)
+            for (int half = 0; half < 2; ++half)
+                hits |= static_cast<std::uint64_t>(candidates_of(seal_top<TopIsLe>(lanes[b][half]), plan))
+                        << (kShaWidth * b + 4 * half);
+        if (left < kGroup) hits &= (std::uint64_t{1} << left) - 1;
         if (hits != 0) found += store_hits(hits, first, out + found);
     }
     return found;
@@ -166,8 +198,7 @@ std::size_t scan_with_sha_ni(const core::Plan& plan, std::uint64_t start, std::u
             U64x4(_mm256_set_m128i(_mm_unpackhi_epi64(lanes_3_1[2], lanes_3_1[3]), _mm_unpackhi_epi64(lanes_3_1[0], lanes_3_1[1]))),
             U64x4(_mm256_set_m128i(_mm_unpacklo_epi64(lanes_2_0[2], lanes_2_0[3]), _mm_unpacklo_epi64(lanes_2_0[0], lanes_2_0[1]))),
             U64x4(_mm256_set_m128i(_mm_unpacklo_epi64(lanes_3_1[2], lanes_3_1[3]), _mm_unpacklo_epi64(lanes_3_1[0], lanes_3_1[1])))};
-        const std::uint32_t hits =
-            candidates_of(core::keccak_seal_top<TopIsLe>(lanes), plan) & in_range_mask(offset, count, kWidth);
+        const std::uint32_t hits = candidates_of(seal_top<TopIsLe>(lanes), plan) & in_range_mask(offset, count, kWidth);
         if (hits != 0) found += store_hits(hits, first, out + found);
     }
     return found;

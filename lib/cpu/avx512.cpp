@@ -88,6 +88,21 @@ BTPOW_LANE __m512i bswap32_lanes(__m512i x) {
     return _mm512_shuffle_epi8(x, byte_shuffle_per_128(0x0405060700010203ull, 0x0c0d0e0f08090a0bull));
 }
 
+// The Plan's per-job SHA-256 words, broadcast once per call rather than at every use inside
+// the unrolled rounds; core::sha256_pre_seal reads these members as it reads a Plan's.
+struct BroadcastPlan {
+    U32x16 kw[16];
+    U32x16 schedule[16];
+    U32x16 round0_a, round0_e;
+
+    explicit BroadcastPlan(const core::Plan& plan) : round0_a(plan.round0_a), round0_e(plan.round0_e) {
+        for (int t = 0; t < 16; ++t) {
+            kw[t] = U32x16(plan.kw[t]);
+            schedule[t] = U32x16(plan.schedule[t]);
+        }
+    }
+};
+
 // SPEC §2: the nonce words of 16 consecutive nonces first .. first + 15 (mod 2^64), with the
 // carry from the low into the high 32 bits taken per lane.
 BTPOW_LANE void nonce_words(std::uint64_t first, U32x16& w0, U32x16& w1) {
@@ -118,42 +133,54 @@ BTPOW_LANE __mmask8 candidates_of(U64x8 top, const core::Plan& plan) {
 }
 
 // Stores the nonces first + j for every set bit j of hits (bits past the range already cleared).
-BTPOW_LANE std::size_t store_hits(std::uint32_t hits, std::uint64_t first, std::uint64_t* out) {
+BTPOW_LANE std::size_t store_hits(std::uint64_t hits, std::uint64_t first, std::uint64_t* out) {
     std::size_t stored = 0;
     while (hits != 0) {
-        out[stored++] = first + static_cast<std::uint64_t>(__builtin_ctz(hits));
+        out[stored++] = first + static_cast<std::uint64_t>(__builtin_ctzll(hits));
         hits &= hits - 1;
     }
     return stored;
 }
 
-BTPOW_LANE std::uint32_t in_range_mask(std::uint64_t offset, std::uint64_t count, int width) {
-    const std::uint64_t left = count - offset;
-    return left >= static_cast<std::uint64_t>(width) ? (1u << width) - 1 : (1u << left) - 1;
+// The two phases below are kept out of line and run one after the other over a group of
+// nonces: fully unrolled, each fits the 32 KiB instruction cache on its own, the two together
+// do not (measured on Zen 5: 17.5 M seals/s with both inlined in one loop, 20.5 M apart).
+
+// SHA-256 of the 16 nonces first .. first + 15, as Keccak input lanes: nonces 0..7 in
+// halves[0], 8..15 in halves[1].
+[[gnu::noinline]] void seal_input_lanes(const BroadcastPlan& wide_plan, std::uint64_t first, U64x8 (&halves)[2][4]) {
+    U32x16 w0, w1;
+    nonce_words(first, w0, w1);
+    U32x16 digest[8];
+    core::sha256_pre_seal(wide_plan, w0, w1, digest);
+    digest_lanes(digest, halves);
 }
 
-// The seal's Keccak, kept out of line: inlined once per half, the fully unrolled loop body
-// would no longer fit the instruction cache.
 template <bool TopIsLe>
 [[gnu::noinline]] U64x8 seal_top(const U64x8 (&lanes)[4]) {
     return core::keccak_seal_top<TopIsLe>(lanes);
 }
 
+constexpr std::uint64_t kShaWidth = 16;     // nonces per SHA-256 vector
+constexpr int kGroupBatches = 4;            // SHA-256 vectors per group
+constexpr std::uint64_t kGroup = kShaWidth * kGroupBatches;  // 64: one bit each in the hit mask
+
 template <bool TopIsLe>
 std::size_t scan(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
-    constexpr int kWidth = 16;
+    const BroadcastPlan wide_plan(plan);
     std::size_t found = 0;
-    for (std::uint64_t offset = 0; offset < count; offset += kWidth) {
+    for (std::uint64_t offset = 0; offset < count; offset += kGroup) {
         const std::uint64_t first = start + offset;
-        U32x16 w0, w1;
-        nonce_words(first, w0, w1);
-        U32x16 digest[8];
-        core::sha256_pre_seal(plan, w0, w1, digest);
-        U64x8 lanes[2][4];
-        digest_lanes(digest, lanes);
-        const std::uint32_t hits = (candidates_of(seal_top<TopIsLe>(lanes[0]), plan) |
-                                    candidates_of(seal_top<TopIsLe>(lanes[1]), plan) << 8) &
-                                   in_range_mask(offset, count, kWidth);
+        const std::uint64_t left = count - offset;
+        const int batches = left >= kGroup ? kGroupBatches : static_cast<int>((left + kShaWidth - 1) / kShaWidth);
+        U64x8 lanes[kGroupBatches][2][4];
+        for (int b = 0; b < batches; ++b) seal_input_lanes(wide_plan, first + kShaWidth * b, lanes[b]);
+        std::uint64_t hits = 0;
+        for (int b = 0; b < batches; ++b)
+            for (int half = 0; half < 2; ++half)
+                hits |= static_cast<std::uint64_t>(candidates_of(seal_top<TopIsLe>(lanes[b][half]), plan))
+                        << (kShaWidth * b + 8 * half);
+        if (left < kGroup) hits &= (std::uint64_t{1} << left) - 1;
         if (hits != 0) found += store_hits(hits, first, out + found);
     }
     return found;

@@ -77,7 +77,7 @@ struct Path {
     std::uint64_t chunk;  // nonces per worker chunk: about 2 ms on one thread
 };
 
-// Best first, by measured single-thread speed (BENCHMARKS.md); "scalar" runs everywhere.
+// Best first, by measured single-thread speed (bench/bench_cpu.cpp); "scalar" runs everywhere.
 constexpr std::array kPaths = {
 #if defined(BTPOW_CPU_X86_PATHS)
     Path{"avx512",

@@ -7,12 +7,31 @@
 namespace btpow::cpu::paths {
 namespace {
 
+// The two phases are kept out of line and run one after the other over a group of nonces:
+// fully unrolled, SHA-256 and Keccak together overflow a 32 KiB instruction cache.
+
+[[gnu::noinline]] void seal_input_lanes(const core::Plan& plan, std::uint64_t nonce, std::uint64_t (&lanes)[4]) {
+    std::uint32_t digest[8];
+    core::sha256_pre_seal(plan, core::nonce_word0(nonce), core::nonce_word1(nonce), digest);
+    core::digest_lanes(digest, lanes);
+}
+
+template <bool TopIsLe>
+[[gnu::noinline]] std::uint64_t seal_top(const std::uint64_t (&lanes)[4]) {
+    return core::keccak_seal_top<TopIsLe>(lanes);
+}
+
+constexpr std::uint64_t kGroup = 16;
+
 template <bool TopIsLe>
 std::size_t scan(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
     std::size_t found = 0;
-    for (std::uint64_t i = 0; i < count; ++i) {
-        const std::uint64_t nonce = start + i;
-        if (core::seal_top<TopIsLe>(plan, nonce) <= plan.threshold_top) out[found++] = nonce;
+    for (std::uint64_t offset = 0; offset < count; offset += kGroup) {
+        const std::uint64_t in_group = count - offset < kGroup ? count - offset : kGroup;
+        std::uint64_t lanes[kGroup][4];
+        for (std::uint64_t j = 0; j < in_group; ++j) seal_input_lanes(plan, start + offset + j, lanes[j]);
+        for (std::uint64_t j = 0; j < in_group; ++j)
+            if (seal_top<TopIsLe>(lanes[j]) <= plan.threshold_top) out[found++] = start + offset + j;
     }
     return found;
 }
