@@ -13,7 +13,8 @@
 namespace btpow::cpu::paths {
 namespace {
 
-#define BTPOW_LANE [[gnu::always_inline]] inline
+// Lane operations are always inlined; not every one is used by every instantiation.
+#define BTPOW_LANE [[maybe_unused, gnu::always_inline]] inline
 
 BTPOW_LANE __m256i all_ones() { return _mm256_set1_epi32(-1); }
 

@@ -18,7 +18,8 @@
 namespace btpow::cpu::paths {
 namespace {
 
-#define BTPOW_LANE [[gnu::always_inline]] inline
+// Lane operations are always inlined; not every one is used by every instantiation.
+#define BTPOW_LANE [[maybe_unused, gnu::always_inline]] inline
 
 // vpternlog truth tables: bit i of the immediate is f(a, b, c) for a = bit 2, b = bit 1, c = bit 0
 // of i, i.e. f applied to the operand masks 0xF0, 0xCC, 0xAA.

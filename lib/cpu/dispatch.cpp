@@ -35,7 +35,7 @@ std::uint64_t enabled_register_state() {
 Features read_features() {
     Features f;
     unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-    const unsigned max_leaf = __get_cpuid_max(0, nullptr);
+    const unsigned max_leaf = static_cast<unsigned>(__get_cpuid_max(0, nullptr));
     if (max_leaf < 1 || !__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return f;
     f.ssse3 = (ecx >> 9) & 1;
     f.sse41 = (ecx >> 19) & 1;
@@ -52,7 +52,7 @@ Features read_features() {
         f.avx512bw = os_avx512 && ((ebx >> 30) & 1);
         f.avx512vl = os_avx512 && ((ebx >> 31) & 1);
     }
-    if (__get_cpuid_max(0x80000000u, nullptr) >= 0x80000004u) {
+    if (static_cast<unsigned>(__get_cpuid_max(0x80000000u, nullptr)) >= 0x80000004u) {
         std::array<unsigned, 12> words{};
         for (unsigned i = 0; i < 3; ++i)
             __get_cpuid(0x80000002u + i, &words[4 * i], &words[4 * i + 1], &words[4 * i + 2], &words[4 * i + 3]);
