@@ -52,6 +52,7 @@ void emit(const LogCallback& log, LogLevel level, const std::string& message) {
 detail::WorkerList make_workers(Backend backend, unsigned cpu_threads, const std::string& cpu_isa,
                                 const std::vector<int>& cuda_devices, const LogCallback& log) {
     detail::WorkerList workers;
+    std::string why;  // why no CUDA device was usable, for the error below
     auto add_cpu = [&] {
         const std::string isa = cpu::resolve_isa(cpu_isa, "cpu_isa");
         for (auto& w : cpu::make_workers(cpu_threads, isa)) workers.push_back(std::move(w));
@@ -64,13 +65,13 @@ detail::WorkerList make_workers(Backend backend, unsigned cpu_threads, const std
         case Backend::cuda: add_cuda(); break;
         case Backend::all:
         case Backend::auto_select: {
-            std::string why;
             const bool have_gpu = cuda::compiled() && !cuda::devices(&why).empty();
             if (have_gpu) {
                 try {
                     add_cuda();
                 } catch (const Error& e) {
-                    emit(log, LogLevel::warning, std::string("no usable CUDA device: ") + e.what());
+                    why = e.what();
+                    emit(log, LogLevel::warning, "no usable CUDA device: " + why);
                 }
             } else if (backend == Backend::all) {
                 emit(log, LogLevel::warning, "no CUDA device: " + why);
@@ -80,7 +81,8 @@ detail::WorkerList make_workers(Backend backend, unsigned cpu_threads, const std
         }
     }
     if (workers.empty())
-        throw Error(ErrorCode::no_device, "backend", "backend " + std::string(to_string(backend)) + ": no usable device");
+        throw Error(ErrorCode::no_device, "backend",
+                    "backend " + std::string(to_string(backend)) + ": no usable device" + (why.empty() ? "" : " (" + why + ")"));
     return workers;
 }
 
