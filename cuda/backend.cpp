@@ -39,9 +39,9 @@ public:
         try {
             run_batches(source);
         } catch (const std::exception& e) {
-            source.fail(id() + ": " + e.what());
+            source.fail(e.what());
         } catch (...) {
-            source.fail(id() + ": unknown failure");
+            source.fail("unknown failure");
         }
     }
 
@@ -49,7 +49,7 @@ private:
     // Batch N + 1 is queued before batch N is read back, so the GPU never waits for the host.
     // Each batch keeps its own Assignment: a job switch between them needs no special case.
     void run_batches(detail::WorkSource& source) {
-        if (const Status s = scanner_->activate(); !s.ok()) return source.fail(describe(scanner_->ordinal(), s));
+        if (const Status s = scanner_->activate(); !s.ok()) return source.fail(describe(s));
         detail::Assignment assigned[DeviceScanner::kSlots];
         int in_flight = -1;
         std::uint64_t next_batch = scanner_->tuned_batch();
@@ -66,7 +66,7 @@ private:
             detail::Assignment& a = assigned[slot];
             if (!source.next(next_batch, a)) break;
             if (const Status s = scanner_->launch(slot, Batch{a.plan, a.start, a.count}); !s.ok())
-                return source.fail(describe(scanner_->ordinal(), s));
+                return source.fail(describe(s));
             if (in_flight >= 0 && !finish(source, assigned[in_flight], in_flight)) return;
             in_flight = slot;
             next_batch = scanner_->batch_for(a.plan);
@@ -81,7 +81,7 @@ private:
         float kernel_ms = 0;
         if (const Status s = scanner_->collect(slot, Batch{a.plan, a.start, a.count}, candidates_, kernel_ms);
             !s.ok()) {
-            source.fail(describe(scanner_->ordinal(), s));
+            source.fail(describe(s));
             return false;
         }
         if (scanner_->report().overflows != overflows_before && !overflow_logged_) {
@@ -123,7 +123,8 @@ std::vector<CudaDeviceInfo> devices(std::string* error) {
             cudaDeviceProp props{};
             if (const cudaError_t e = cudaGetDeviceProperties(&props, ordinal); e != cudaSuccess) {
                 cudaGetLastError();
-                if (error) *error = "cudaGetDeviceProperties(" + std::to_string(ordinal) + ") failed: " + cuda_error_text(e);
+                if (error)
+                    *error = "cudaGetDeviceProperties(" + std::to_string(ordinal) + ") failed: " + cuda_error_text(e);
                 continue;
             }
             CudaDeviceInfo info;
@@ -168,7 +169,8 @@ detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallb
                             std::to_string(device_count - 1));
         if (std::find(wanted.begin(), wanted.begin() + static_cast<std::ptrdiff_t>(i), ordinal) !=
             wanted.begin() + static_cast<std::ptrdiff_t>(i))
-            throw Error(ErrorCode::bad_option, "--devices", "CUDA device " + std::to_string(ordinal) + " is listed twice");
+            throw Error(ErrorCode::bad_option, "--devices",
+                        "CUDA device " + std::to_string(ordinal) + " is listed twice");
     }
 
     detail::WorkerList workers;
@@ -176,7 +178,7 @@ detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallb
         auto scanner = std::make_unique<DeviceScanner>(ordinal);
         const std::string label = "cuda:" + std::to_string(ordinal);
         if (const Status s = scanner->open(); !s.ok()) {
-            log_to(log, LogLevel::error, label + " refused: " + describe(ordinal, s));
+            log_to(log, LogLevel::error, label + " refused: " + describe(s));
             continue;
         }
         const std::string tag = label + " (" + scanner->name() + ")";
@@ -185,7 +187,7 @@ detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallb
             continue;
         }
         if (const Status s = scanner->calibrate(); !s.ok()) {
-            log_to(log, LogLevel::error, tag + " refused: calibration failed: " + describe(ordinal, s));
+            log_to(log, LogLevel::error, tag + " refused: calibration failed: " + describe(s));
             continue;
         }
         const kernels::LaunchShape shape = scanner->shape();

@@ -156,7 +156,8 @@ __global__ void cubit_style_kernel(BaselineArgs args, std::uint64_t nonce_start,
 }  // namespace
 
 cudaError_t cubit_style_blocks_per_sm(int& blocks, unsigned threads_per_block) {
-    return cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, cubit_style_kernel, static_cast<int>(threads_per_block), 0);
+    return cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, cubit_style_kernel,
+                                                         static_cast<int>(threads_per_block), 0);
 }
 
 cudaError_t launch_cubit_style(const BaselineArgs& args, std::uint64_t nonce_start, std::uint64_t interval,

@@ -67,10 +67,11 @@ cudaError_t launch_pieces(const core::Plan& plan, std::uint64_t start, std::uint
         const unsigned blocks = static_cast<unsigned>(std::min<std::uint64_t>(shape.blocks, blocks_needed));
         const auto high = static_cast<std::uint32_t>(start >> 32);
         const auto piece32 = static_cast<std::uint32_t>(piece);
+        const unsigned threads = shape.threads_per_block;
         if (plan.top_is_le)
-            seal_scan_kernel<true, Sink><<<blocks, shape.threads_per_block, 0, stream>>>(plan, high, low, piece32, sink);
+            seal_scan_kernel<true, Sink><<<blocks, threads, 0, stream>>>(plan, high, low, piece32, sink);
         else
-            seal_scan_kernel<false, Sink><<<blocks, shape.threads_per_block, 0, stream>>>(plan, high, low, piece32, sink);
+            seal_scan_kernel<false, Sink><<<blocks, threads, 0, stream>>>(plan, high, low, piece32, sink);
         if (const cudaError_t e = cudaGetLastError(); e != cudaSuccess) return e;
         start += piece;  // wraps at 2^64 by design: the range is taken mod 2^64
         count -= piece;

@@ -25,9 +25,9 @@ Status check(cudaError_t code, const char* step) { return Status{code, step}; }
 
 }  // namespace
 
-std::string describe(int ordinal, const Status& status) {
-    return "cuda:" + std::to_string(ordinal) + ": " + status.step + " failed: " + cudaGetErrorName(status.code) +
-           ": " + cudaGetErrorString(status.code);
+std::string describe(const Status& status) {
+    return std::string(status.step) + " failed: " + cudaGetErrorName(status.code) + ": " +
+           cudaGetErrorString(status.code);
 }
 
 DeviceScanner::~DeviceScanner() { release(); }
@@ -73,7 +73,8 @@ Status DeviceScanner::open(std::uint32_t capacity, std::uint32_t recovery_capaci
     target_seconds_ = watchdog != 0 ? kWatchdogBatchSeconds : kTargetBatchSeconds;
 
     int blocks_per_sm = 0;
-    if (Status s = check(kernels::seal_scan_blocks_per_sm(blocks_per_sm), "cudaOccupancyMaxActiveBlocksPerMultiprocessor");
+    if (Status s = check(kernels::seal_scan_blocks_per_sm(blocks_per_sm),
+                         "cudaOccupancyMaxActiveBlocksPerMultiprocessor");
         !s.ok())
         return s;
     shape_.blocks = static_cast<unsigned>(std::max(1, props.multiProcessorCount) * blocks_per_sm);

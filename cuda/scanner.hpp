@@ -22,8 +22,8 @@ struct Status {
     bool ok() const { return code == cudaSuccess; }
 };
 
-// "cuda:<ordinal>: <step> failed: <error name>: <error text>".
-std::string describe(int ordinal, const Status& status);
+// "<step> failed: <error name>: <error text>".
+std::string describe(const Status& status);
 
 // A batch of nonces on one slot: [start, start + count) under plan.
 struct Batch {

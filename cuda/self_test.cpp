@@ -39,7 +39,7 @@ std::vector<std::uint64_t> gpu_candidates(DeviceScanner& scanner, const core::Pl
                                           std::uint64_t count, std::uint64_t batch, std::string& error) {
     std::vector<std::uint64_t> found;
     if (const Status s = scanner.scan_range(plan, start, count, batch, found); !s.ok()) {
-        error = describe(scanner.ordinal(), s);
+        error = describe(s);
         return {};
     }
     std::sort(found.begin(), found.end(),

@@ -32,8 +32,10 @@ void require_device(int ordinal) {
 }
 
 void check(int ordinal, const Status& status) {
-    if (!status.ok())
-        throw Error(ErrorCode::backend_failure, "cuda:" + std::to_string(ordinal), describe(ordinal, status));
+    if (!status.ok()) {
+        const std::string label = "cuda:" + std::to_string(ordinal);
+        throw Error(ErrorCode::backend_failure, label, label + ": " + describe(status));
+    }
 }
 
 void check(int ordinal, cudaError_t code, const char* step) { check(ordinal, Status{code, step}); }

@@ -105,7 +105,8 @@ static_check() {
   note "== ptxas resource usage of cuda/kernels.cu ($($nvcc --version | tail -n 1))"
   for arch in 75 80 86 89 90; do
     $nvcc -std=c++17 -O3 -arch=sm_$arch -I include -I . -Xptxas -v -c cuda/kernels.cu -o /dev/null 2>&1 |
-      awk -v arch=$arch '/Compiling entry/ { split($0, a, "seal_scan_kernelILb"); kind = substr(a[2], 1, 1) == "1" ? "le" : "be/sdk"; \
+      awk -v arch=$arch '/Compiling entry/ { split($0, a, "seal_scan_kernelILb"); \
+                           kind = substr(a[2], 1, 1) == "1" ? "le" : "be/sdk"; \
                            kind = kind (index($0, "SumTops") ? "/checksum" : "/scan") } \
                          /bytes stack frame/ { stack = $0 } \
                          /Used [0-9]+ registers/ { print "sm_" arch " " kind ": " $5 " registers; " stack }' |
