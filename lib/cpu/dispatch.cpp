@@ -87,7 +87,7 @@ constexpr std::array kPaths = {
          [](const Features& f) { return f.avx2 && f.sha && f.sse41 && f.ssse3; },
          paths::scan_avx2_sha, 1u << 13},
     Path{"avx2", [](const Features& f) { return f.avx2; }, paths::scan_avx2, 1u << 13},
-    // For CPUs with SHA-NI but no AVX2 (Goldmont, Tremont), which lack BMI too.
+    // For CPUs with SHA-NI but no AVX2 (Goldmont, Tremont); needs no BMI, which those lack.
     Path{"sha", [](const Features& f) { return f.sha && f.sse41 && f.ssse3; }, paths::scan_sha, 1u << 12},
 #endif
     Path{"scalar", [](const Features&) { return true; }, paths::scan_scalar, 1u << 11},

@@ -1,7 +1,8 @@
 // Internal seam between the dispatcher and the ISA path files: each path file exports one scan
 // function with this signature. Path files are built with their own instruction-set flags, so
-// they include nothing but this header, the core and intrinsics (no inline library code that
-// another translation unit could pick up compiled for the wrong ISA).
+// they include nothing but this header, the core, sha_ni.hpp and intrinsics, and keep all their
+// helpers in anonymous namespaces: no inline code with external linkage that the linker could
+// take from a translation unit built for another ISA.
 #pragma once
 
 #include <cstddef>
@@ -22,11 +23,10 @@ using ScanFunction = std::size_t (*)(const core::Plan& plan, std::uint64_t start
                                      std::uint64_t* out);
 
 std::size_t scan_scalar(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
-#if defined(BTPOW_CPU_X86_PATHS)
+// x86-64 builds with GCC or Clang only (lib/cpu/sources.cmake defines BTPOW_CPU_X86_PATHS then).
 std::size_t scan_sha(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
 std::size_t scan_avx2(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
 std::size_t scan_avx2_sha(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
 std::size_t scan_avx512(const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t*);
-#endif
 
 }  // namespace btpow::cpu::paths
