@@ -3,6 +3,7 @@
 // three-input boolean function as one vpternlog. Built with -mavx512f -mavx512vl -mavx512bw.
 // (SHA-256 with SHA-NI feeding this Keccak measured about 10% slower on Zen 5, so there is no
 // "avx512+sha" path.)
+
 // GCC 12 flags the deliberately undefined pass-through operand inside its own AVX-512
 // intrinsics (GCC bug 105593); the pragma must precede the header the warnings point into.
 #if defined(__GNUC__) && !defined(__clang__)
