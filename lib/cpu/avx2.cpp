@@ -7,6 +7,7 @@
 
 #include "btpow/core/keccak.hpp"
 #include "btpow/core/sha256.hpp"
+#include "lib/cpu/group_scan.hpp"
 #include "lib/cpu/paths.hpp"
 #include "lib/cpu/sha_ni.hpp"
 
@@ -118,72 +119,43 @@ BTPOW_LANE void digest_lanes(const U32x8 (&digest)[8], U64x4 (&halves)[2][4]) {
     }
 }
 
-BTPOW_LANE std::uint32_t candidates_of(U64x4 top, const core::Plan& plan) {
-    // Unsigned top <= threshold as not (top > threshold) with signed compares.
-    const __m256i sign = _mm256_set1_epi64x(INT64_MIN);
-    const __m256i threshold = _mm256_set1_epi64x(static_cast<long long>(plan.threshold_top ^ (1ull << 63)));
-    const __m256i above = _mm256_cmpgt_epi64(_mm256_xor_si256(top.v, sign), threshold);
-    return ~static_cast<std::uint32_t>(_mm256_movemask_pd(_mm256_castsi256_pd(above))) & 0xFu;
-}
-
-// Stores the nonces first + j for every set bit j of hits (bits past the range already cleared).
-BTPOW_LANE std::size_t store_hits(std::uint64_t hits, std::uint64_t first, std::uint64_t* out) {
-    std::size_t stored = 0;
-    while (hits != 0) {
-        out[stored++] = first + static_cast<std::uint64_t>(__builtin_ctzll(hits));
-        hits &= hits - 1;
-    }
-    return stored;
-}
-
 BTPOW_LANE std::uint32_t in_range_mask(std::uint64_t offset, std::uint64_t count, int width) {
     const std::uint64_t left = count - offset;
     return left >= static_cast<std::uint64_t>(width) ? (1u << width) - 1 : (1u << left) - 1;
 }
 
-// The two phases below are kept out of line and run one after the other over a group of
-// nonces: fully unrolled, each nearly fits the 32 KiB instruction cache on its own, the two
-// together are 50 KiB.
+// The lane set of group_scan.hpp. The two phases are kept out of line: fully unrolled, each
+// nearly fits the 32 KiB instruction cache on its own, the two together are 50 KiB.
+struct Avx2Path {
+    using WidePlan = BroadcastPlan;
+    using KeccakLanes = U64x4;
+    static constexpr std::uint64_t kShaWidth = 8;  // nonces per SHA-256 vector
+    static constexpr int kGroupBatches = 8;        // SHA-256 vectors per group
 
-// SHA-256 of the 8 nonces first .. first + 7, as Keccak input lanes: nonces 0..3 in
-// halves[0], 4..7 in halves[1].
-[[gnu::noinline]] void seal_input_lanes(const BroadcastPlan& wide_plan, std::uint64_t first, U64x4 (&halves)[2][4]) {
-    U32x8 w0, w1;
-    nonce_words(first, w0, w1);
-    U32x8 digest[8];
-    core::sha256_pre_seal(wide_plan, w0, w1, digest);
-    digest_lanes(digest, halves);
-}
-
-template <bool TopIsLe>
-[[gnu::noinline]] U64x4 seal_top(const U64x4 (&lanes)[4]) {
-    return core::keccak_seal_top<TopIsLe>(lanes);
-}
-
-constexpr std::uint64_t kShaWidth = 8;      // nonces per SHA-256 vector
-constexpr int kGroupBatches = 8;            // SHA-256 vectors per group
-constexpr std::uint64_t kGroup = kShaWidth * kGroupBatches;  // 64: one bit each in the hit mask
-
-template <bool TopIsLe>
-std::size_t scan(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
-    const BroadcastPlan wide_plan(plan);
-    std::size_t found = 0;
-    for (std::uint64_t offset = 0; offset < count; offset += kGroup) {
-        const std::uint64_t first = start + offset;
-        const std::uint64_t left = count - offset;
-        const int batches = left >= kGroup ? kGroupBatches : static_cast<int>((left + kShaWidth - 1) / kShaWidth);
-        U64x4 lanes[kGroupBatches][2][4];
-        for (int b = 0; b < batches; ++b) seal_input_lanes(wide_plan, first + kShaWidth * b, lanes[b]);
-        std::uint64_t hits = 0;
-        for (int b = 0; b < batches; ++b)
-            for (int half = 0; half < 2; ++half)
-                hits |= static_cast<std::uint64_t>(candidates_of(seal_top<TopIsLe>(lanes[b][half]), plan))
-                        << (kShaWidth * b + 4 * half);
-        if (left < kGroup) hits &= (std::uint64_t{1} << left) - 1;
-        if (hits != 0) found += store_hits(hits, first, out + found);
+    // SHA-256 of the 8 nonces first .. first + 7, as Keccak input lanes: nonces 0..3 in
+    // halves[0], 4..7 in halves[1].
+    [[gnu::noinline]] static void seal_input_lanes(const BroadcastPlan& wide_plan, std::uint64_t first,
+                                                   U64x4 (&halves)[2][4]) {
+        U32x8 w0, w1;
+        nonce_words(first, w0, w1);
+        U32x8 digest[8];
+        core::sha256_pre_seal(wide_plan, w0, w1, digest);
+        digest_lanes(digest, halves);
     }
-    return found;
-}
+
+    template <bool TopIsLe>
+    [[gnu::noinline]] static U64x4 seal_top(const U64x4 (&lanes)[4]) {
+        return core::keccak_seal_top<TopIsLe>(lanes);
+    }
+
+    BTPOW_LANE static std::uint32_t candidates_of(U64x4 top, const core::Plan& plan) {
+        // Unsigned top <= threshold as not (top > threshold) with signed compares.
+        const __m256i sign = _mm256_set1_epi64x(INT64_MIN);
+        const __m256i threshold = _mm256_set1_epi64x(static_cast<long long>(plan.threshold_top ^ (1ull << 63)));
+        const __m256i above = _mm256_cmpgt_epi64(_mm256_xor_si256(top.v, sign), threshold);
+        return ~static_cast<std::uint32_t>(_mm256_movemask_pd(_mm256_castsi256_pd(above))) & 0xFu;
+    }
+};
 
 template <bool TopIsLe>
 std::size_t scan_with_sha_ni(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
@@ -199,7 +171,8 @@ std::size_t scan_with_sha_ni(const core::Plan& plan, std::uint64_t start, std::u
             U64x4(_mm256_set_m128i(_mm_unpackhi_epi64(lanes_3_1[2], lanes_3_1[3]), _mm_unpackhi_epi64(lanes_3_1[0], lanes_3_1[1]))),
             U64x4(_mm256_set_m128i(_mm_unpacklo_epi64(lanes_2_0[2], lanes_2_0[3]), _mm_unpacklo_epi64(lanes_2_0[0], lanes_2_0[1]))),
             U64x4(_mm256_set_m128i(_mm_unpacklo_epi64(lanes_3_1[2], lanes_3_1[3]), _mm_unpacklo_epi64(lanes_3_1[0], lanes_3_1[1])))};
-        const std::uint32_t hits = candidates_of(seal_top<TopIsLe>(lanes), plan) & in_range_mask(offset, count, kWidth);
+        const std::uint32_t hits =
+            Avx2Path::candidates_of(Avx2Path::seal_top<TopIsLe>(lanes), plan) & in_range_mask(offset, count, kWidth);
         if (hits != 0) found += store_hits(hits, first, out + found);
     }
     return found;
@@ -208,7 +181,8 @@ std::size_t scan_with_sha_ni(const core::Plan& plan, std::uint64_t start, std::u
 }  // namespace
 
 std::size_t scan_avx2(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
-    return plan.top_is_le ? scan<true>(plan, start, count, out) : scan<false>(plan, start, count, out);
+    return plan.top_is_le ? scan_groups<Avx2Path, true>(plan, start, count, out)
+                          : scan_groups<Avx2Path, false>(plan, start, count, out);
 }
 
 std::size_t scan_avx2_sha(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {

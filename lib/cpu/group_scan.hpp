@@ -1,0 +1,63 @@
+// The group loop shared by the wide SIMD paths (avx2, avx512): 64 nonces per group, SHA-256 of
+// the whole group first, then the seal's Keccak, one bit per nonce in a hit mask. Included only
+// by path files; everything here has internal linkage, so each path gets its own copy built
+// with its own instruction-set flags and no other translation unit can link to it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "btpow/core/plan.hpp"
+
+namespace btpow::cpu::paths {
+namespace {
+
+// Stores the nonces first + j for every set bit j of hits (bits past the range already cleared).
+[[gnu::always_inline]] inline std::size_t store_hits(std::uint64_t hits, std::uint64_t first, std::uint64_t* out) {
+    std::size_t stored = 0;
+    while (hits != 0) {
+        out[stored++] = first + static_cast<std::uint64_t>(__builtin_ctzll(hits));
+        hits &= hits - 1;
+    }
+    return stored;
+}
+
+// Path is a path file's lane set:
+//   WidePlan, KeccakLanes                 the broadcast Plan and the 64-bit Keccak lane type;
+//   kShaWidth, kGroupBatches              nonces per SHA-256 vector, SHA-256 vectors per group;
+//   seal_input_lanes(wide_plan, first, halves)   SHA-256 of kShaWidth nonces, as two halves of
+//                                         Keccak input lanes (the lower nonces in halves[0]);
+//   seal_top<TopIsLe>(lanes)              the seal's top words of one half;
+//   candidates_of(top, plan)              a mask, bit j set where lane j's top <= threshold.
+// The two phases are the path's own out-of-line functions: run one after the other over a
+// group, each fits the instruction cache where the two together would not.
+template <class Path, bool TopIsLe>
+std::size_t scan_groups(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
+    constexpr std::uint64_t kShaWidth = Path::kShaWidth;
+    constexpr int kGroupBatches = Path::kGroupBatches;
+    constexpr std::uint64_t kGroup = kShaWidth * kGroupBatches;
+    constexpr std::uint64_t kHalfWidth = kShaWidth / 2;
+    static_assert(kGroup == 64, "a group is one bit per nonce of a 64-bit hit mask");
+
+    const typename Path::WidePlan wide_plan(plan);
+    std::size_t found = 0;
+    for (std::uint64_t offset = 0; offset < count; offset += kGroup) {
+        const std::uint64_t first = start + offset;
+        const std::uint64_t left = count - offset;
+        const int batches = left >= kGroup ? kGroupBatches : static_cast<int>((left + kShaWidth - 1) / kShaWidth);
+        typename Path::KeccakLanes lanes[kGroupBatches][2][4];
+        for (int b = 0; b < batches; ++b) Path::seal_input_lanes(wide_plan, first + kShaWidth * b, lanes[b]);
+        std::uint64_t hits = 0;
+        for (int b = 0; b < batches; ++b)
+            for (int half = 0; half < 2; ++half)
+                hits |= static_cast<std::uint64_t>(
+                            Path::candidates_of(Path::template seal_top<TopIsLe>(lanes[b][half]), plan))
+                        << (kShaWidth * b + kHalfWidth * half);
+        if (left < kGroup) hits &= (std::uint64_t{1} << left) - 1;
+        if (hits != 0) found += store_hits(hits, first, out + found);
+    }
+    return found;
+}
+
+}  // namespace
+}  // namespace btpow::cpu::paths
