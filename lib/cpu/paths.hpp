@@ -1,8 +1,8 @@
 // Internal seam between the dispatcher and the ISA path files: each path file exports one scan
 // function with this signature. Path files are built with their own instruction-set flags, so
 // they include nothing but this header, the core, sha_ni.hpp, group_scan.hpp and intrinsics,
-// and keep all their helpers in anonymous namespaces: no inline code with external linkage that the linker could
-// take from a translation unit built for another ISA.
+// and keep all their helpers in anonymous namespaces: no inline code with external linkage
+// that the linker could take from a translation unit built for another ISA.
 #pragma once
 
 #include <cstddef>
