@@ -41,16 +41,6 @@ inline constexpr std::uint64_t kKeccakPadLane16 = 0x8000000000000000ull;
 
 namespace detail {
 
-template <class U64, int... I>
-BTPOW_HD void keccak_rho_pi(const U64 (&t)[25], U64 (&b)[25], std::integer_sequence<int, I...>) {
-    ((b[keccak_pi(I)] = rotl64<keccak_rho(I)>(t[I])), ...);
-}
-
-template <class U64, int... I>
-BTPOW_HD void keccak_chi(const U64 (&b)[25], U64 (&a)[25], std::integer_sequence<int, I...>) {
-    ((a[I] = chi(b[I], b[(I / 5) * 5 + (I % 5 + 1) % 5], b[(I / 5) * 5 + (I % 5 + 2) % 5])), ...);
-}
-
 template <class U64>
 BTPOW_HD void keccak_theta_d(const U64 (&a)[25], U64 (&d)[5]) {
     U64 c[5];
@@ -76,13 +66,34 @@ BTPOW_HD void keccak_fill_d(U64 (&a)[25], const U64 (&d)[5], std::integer_sequen
     ((a[I] = d[I % 5]), ...);
 }
 
+// Lane of the pre-pi state that lands at (x, y) after pi: the inverse of (x, y) -> (y, 2x + 3y).
+BTPOW_HD constexpr int keccak_pi_source(int x, int y) { return ((3 * (y - 3 * x)) % 5 + 5) % 5 + 5 * x; }
+
+// rho, pi and chi for output row Y: only the five lanes of that row are live at once, which
+// keeps register pressure (and spills on hosts with few registers) low.
+template <int Y, class U64, int... X>
+BTPOW_HD void keccak_row(const U64 (&a)[25], U64 (&e)[25], std::integer_sequence<int, X...>) {
+    const U64 b[5] = {rotl64<keccak_rho(keccak_pi_source(X, Y))>(a[keccak_pi_source(X, Y)])...};
+    ((e[X + 5 * Y] = chi(b[X], b[(X + 1) % 5], b[(X + 2) % 5])), ...);
+}
+
+template <class U64, int... Y>
+BTPOW_HD void keccak_rows(const U64 (&a)[25], U64 (&e)[25], std::integer_sequence<int, Y...>) {
+    (keccak_row<Y>(a, e, std::make_integer_sequence<int, 5>{}), ...);
+}
+
+template <class U64, int... I>
+BTPOW_HD void keccak_copy(const U64 (&from)[25], U64 (&to)[25], std::integer_sequence<int, I...>) {
+    ((to[I] = from[I]), ...);
+}
+
 // rho, pi, chi and iota on a state that theta has already been applied to.
 template <class U64>
 BTPOW_HD void keccak_round_tail(U64 (&a)[25], std::uint64_t rc) {
-    U64 b[25];
-    keccak_rho_pi(a, b, std::make_integer_sequence<int, 25>{});
-    keccak_chi(b, a, std::make_integer_sequence<int, 25>{});
-    a[0] = a[0] ^ U64(rc);
+    U64 e[25];
+    keccak_rows(a, e, std::make_integer_sequence<int, 5>{});
+    e[0] = e[0] ^ U64(rc);
+    keccak_copy(e, a, std::make_integer_sequence<int, 25>{});
 }
 
 template <class U64>
