@@ -176,3 +176,62 @@ TEST_CASE("make_plan carries the job's rule and the top 64 bits of its threshold
     job.difficulty = Difficulty::from_u64(0);
     CHECK(btpow::make_plan(job).threshold_top == ~std::uint64_t{0});
 }
+
+namespace {
+
+template <int N>
+std::uint32_t plain_rotr32(std::uint32_t x) { return (x >> N) | (x << (32 - N)); }
+
+template <int... N>
+bool every_mul_rotr32_matches(std::uint32_t x, std::integer_sequence<int, N...>) {
+    using Word = btpow::core::MulWord32<~std::uint32_t{0}>;
+    return ((btpow::core::raw(btpow::core::rotr32<N + 1>(Word(x))) == plain_rotr32<N + 1>(x)) && ...) &&
+           ((btpow::core::raw(btpow::core::shr32<N + 1>(Word(x))) == (x >> (N + 1))) && ...);
+}
+
+template <int... N>
+bool every_mul_rotl64_matches(std::uint64_t x, std::integer_sequence<int, N...>) {
+    using Lane = btpow::core::MulLane64<~std::uint64_t{0}>;
+    return ((btpow::core::raw(btpow::core::rotl64<N>(Lane(x))) == ((x << N) | (x >> ((64 - N) & 63)))) && ...);
+}
+
+// The GPU kernel's body in one rotation policy, over both rules.
+template <class Rotations>
+std::uint64_t top_with(const btpow::core::Plan& plan, std::uint64_t nonce) {
+    const std::uint32_t w0 = btpow::core::nonce_word0(nonce), w1 = btpow::core::nonce_word1(nonce);
+    return plan.top_is_le ? btpow::core::seal_top_words<Rotations, true>(plan, w0, w1)
+                          : btpow::core::seal_top_words<Rotations, false>(plan, w0, w1);
+}
+
+}  // namespace
+
+TEST_CASE("rotations through the multiplier equal shifts for every count", "[core]") {
+    std::mt19937_64 rng(test_seed() + 3);
+    for (int i = 0; i < 10'000; ++i) {
+        const std::uint64_t x = i < 4 ? std::uint64_t{0} - (i & 1) : rng();  // 0, all ones, then random
+        INFO("x = " << x);
+        REQUIRE(every_mul_rotr32_matches(static_cast<std::uint32_t>(x), std::make_integer_sequence<int, 31>{}));
+        REQUIRE(every_mul_rotl64_matches(x, std::make_integer_sequence<int, 64>{}));
+    }
+}
+
+TEST_CASE("the CUDA kernel's loop body equals the fast core in every rotation variant", "[core]") {
+    // The same templates the kernels instantiate (cuda/kernels_<variant>.cu), built for the host:
+    // only where the powers of two come from and the high multiply differ on the GPU.
+    using Mixed = btpow::core::MulRotations<0x0000aaaau, 0x5555555555555555ull>;
+    std::mt19937_64 rng(test_seed() + 4);
+    for (int i = 0; i < 20'000; ++i) {
+        const Hash32 h = random_hash(rng);
+        const std::uint64_t nonce = random_nonce(rng);
+        for (bool le : {true, false}) {
+            const btpow::core::Plan plan = btpow::core::make_plan(h.bytes.data(), 0, le);
+            const std::uint64_t expected =
+                le ? btpow::core::seal_top<true>(plan, nonce) : btpow::core::seal_top<false>(plan, nonce);
+            INFO(describe(h, nonce, le ? "rule le" : "rule be"));
+            REQUIRE(top_with<btpow::core::FunnelRotations>(plan, nonce) == expected);
+            REQUIRE(top_with<btpow::core::SplitRotations>(plan, nonce) == expected);
+            REQUIRE(top_with<btpow::core::MultiplyRotations>(plan, nonce) == expected);
+            REQUIRE(top_with<Mixed>(plan, nonce) == expected);
+        }
+    }
+}

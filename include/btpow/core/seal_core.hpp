@@ -6,6 +6,7 @@
 
 #include "config.hpp"
 #include "keccak.hpp"
+#include "mul_rotate.hpp"
 #include "ops.hpp"
 #include "plan.hpp"
 #include "sha256.hpp"
@@ -35,6 +36,22 @@ BTPOW_HD std::uint64_t seal_top(const Plan& plan, std::uint64_t nonce) {
     std::uint64_t lanes[4];
     digest_lanes(digest, lanes);
     return keccak_seal_top<TopIsLe>(lanes);
+}
+
+// The same seal top from the nonce's SHA-256 words w0 = nonce_word0(n), w1 = nonce_word1(n), with
+// the rotations computed as `Rotations` says (ShiftRotations or a MulRotations, mul_rotate.hpp):
+// the body of the CUDA kernel's nonce loop.
+template <class Rotations, bool TopIsLe>
+BTPOW_HD std::uint64_t seal_top_words(const Plan& plan, std::uint32_t w0, std::uint32_t w1) {
+    using Word = typename Rotations::Word;
+    using Lane = typename Rotations::Lane;
+    Word digest[8];
+    sha256_pre_seal(plan, Word(w0), Word(w1), digest);
+    Lane lanes[4] = {Lane(lane_from_words(raw(digest[0]), raw(digest[1]))),
+                     Lane(lane_from_words(raw(digest[2]), raw(digest[3]))),
+                     Lane(lane_from_words(raw(digest[4]), raw(digest[5]))),
+                     Lane(lane_from_words(raw(digest[6]), raw(digest[7])))};
+    return raw(keccak_seal_top<TopIsLe>(lanes));
 }
 
 BTPOW_HD bool is_candidate(const Plan& plan, std::uint64_t nonce) {
