@@ -1,6 +1,6 @@
-// Seals per second of each CUDA device, in one run: the production kernel, and the cubit-style
-// baseline (cuda/baseline.cu) launched as cubit does (one block of 256 threads) and on a full
-// grid. Times are GPU times from CUDA events (manual time); the counter seals_per_s is the rate.
+// Seals per second of each CUDA device, in one run: the production kernel (the rotation variant
+// a worker's calibration picks, then each variant pinned), and the cubit-style baseline
+// (cuda/baseline.cu) launched as cubit does (one block of 256 threads) and on a full grid. Times are GPU times from CUDA events (manual time); the counter seals_per_s is the rate.
 // Without a device (or without CUDA in the build) the benchmark is skipped with the reason.
 #include <benchmark/benchmark.h>
 
@@ -28,6 +28,9 @@ struct KernelEntry {
 
 constexpr KernelEntry kKernels[] = {
     {testing::Kernel::production, "production", std::uint64_t(1) << 24},
+    {testing::Kernel::production_funnel, "rotations_funnel", std::uint64_t(1) << 24},
+    {testing::Kernel::production_split, "rotations_split", std::uint64_t(1) << 24},
+    {testing::Kernel::production_multiply, "rotations_multiply", std::uint64_t(1) << 24},
     {testing::Kernel::cubit_full_grid, "cubit_full_grid", std::uint64_t(1) << 20},
     {testing::Kernel::cubit_single_block, "cubit_single_block", std::uint64_t(1) << 12},
 };

@@ -3,8 +3,11 @@
 #include "cuda/cuda.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +26,21 @@ std::string cuda_error_text(cudaError_t code) {
 
 void log_to(const LogCallback& log, LogLevel level, const std::string& message) {
     if (log) log(level, message);
+}
+
+// The rotation variants a device may use: the one BTPOW_CUDA_ROTATIONS names, else all of them.
+std::vector<Rotations> allowed_rotations() {
+    const char* text = std::getenv(kRotationsVariable);
+    if (text == nullptr || *text == '\0') return {std::begin(kAllRotations), std::end(kAllRotations)};
+    if (const std::optional<Rotations> r = parse_rotations(text)) return {*r};
+    throw Error(ErrorCode::bad_option, kRotationsVariable,
+                std::string(kRotationsVariable) + " is \"" + text + "\"; expected funnel, split or multiply (or unset)");
+}
+
+std::string format_rate(double seals_per_second) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g G/s", seals_per_second / 1e9);
+    return text;
 }
 
 class CudaWorker final : public detail::Worker {
@@ -173,6 +191,7 @@ detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallb
                         "CUDA device " + std::to_string(ordinal) + " is listed twice");
     }
 
+    const std::vector<Rotations> variants = allowed_rotations();
     detail::WorkerList workers;
     for (const int ordinal : wanted) {
         auto scanner = std::make_unique<DeviceScanner>(ordinal);
@@ -182,17 +201,37 @@ detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallb
             continue;
         }
         const std::string tag = label + " (" + scanner->name() + ")";
-        if (const std::string why = run_self_test(*scanner); !why.empty()) {
-            log_to(log, LogLevel::error, tag + " refused: self-test failed: " + why);
+        // Every variant proves itself on the spec's vectors; one that fails is not used.
+        std::vector<Rotations> passed;
+        std::string failures;
+        for (const Rotations rotations : variants) {
+            std::string why;
+            if (const Status s = scanner->set_rotations(rotations); !s.ok()) why = describe(s);
+            if (why.empty()) why = run_self_test(*scanner);
+            if (why.empty()) {
+                passed.push_back(rotations);
+                continue;
+            }
+            const std::string entry = "rotations " + std::string(to_string(rotations)) + ": " + why;
+            failures += (failures.empty() ? "" : "; ") + entry;
+            log_to(log, LogLevel::error, tag + ": self-test failed, variant not used: " + entry);
+        }
+        if (passed.empty()) {
+            log_to(log, LogLevel::error, tag + " refused: self-test failed: " + failures);
             continue;
         }
-        if (const Status s = scanner->calibrate(); !s.ok()) {
+        if (const Status s = scanner->calibrate(passed); !s.ok()) {
             log_to(log, LogLevel::error, tag + " refused: calibration failed: " + describe(s));
             continue;
         }
+        std::string timings;
+        for (const DeviceScanner::VariantRate& v : scanner->variant_rates())
+            timings += std::string(timings.empty() ? "" : ", ") + std::string(to_string(v.rotations)) + " " +
+                       format_rate(v.seals_per_second);
         const kernels::LaunchShape shape = scanner->shape();
         log_to(log, LogLevel::info,
-               tag + ": self-test passed; grid " + std::to_string(shape.blocks) + " x " +
+               tag + ": self-test passed; rotations " + std::string(to_string(scanner->rotations())) + " (" +
+                   timings + "); grid " + std::to_string(shape.blocks) + " x " +
                    std::to_string(shape.threads_per_block) + " threads, " + std::to_string(scanner->tuned_batch()) +
                    " nonces per batch (target " + std::to_string(int(scanner->target_seconds() * 1000)) +
                    " ms per batch)");

@@ -1,5 +1,7 @@
-// The CUDA backend's kernels as the host sees them (internal to cuda/): the production scan, its
-// test-only checksum twin, and the launch shape. Kept C++17 so nvcc and g++ both read it.
+// The CUDA backend's kernels as the host sees them (internal to cuda/): the production scan in
+// each rotation variant, its test-only checksum twin, and the launch shape. Kept C++17 so nvcc
+// and g++ both read it. The kernels themselves are in kernels.cuh, built once per variant
+// (kernels_<variant>.cu) so that the variants compile in parallel.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +9,7 @@
 #include <cuda_runtime_api.h>
 
 #include "btpow/core/plan.hpp"
+#include "cuda/rotations.hpp"
 
 namespace btpow::cuda::kernels {
 
@@ -29,19 +32,32 @@ struct LaunchShape {
     std::uint64_t threads() const { return std::uint64_t(blocks) * threads_per_block; }
 };
 
-// Resident blocks of the production kernel per multiprocessor on the current device.
-cudaError_t seal_scan_blocks_per_sm(int& blocks);
+// Resident blocks of the production kernel (variant `rotations`) per multiprocessor on the
+// current device.
+cudaError_t seal_scan_blocks_per_sm(Rotations rotations, int& blocks);
 
 // Queues the scan of nonces [start, start + count) (mod 2^64) on `stream`: one launch per piece
 // that neither crosses a multiple of 2^32 nor exceeds kMaxLaunchNonces, so the nonce's high word
 // is a kernel argument. Every nonce whose seal top is <= plan.threshold_top lands in `out`.
-cudaError_t launch_seal_scan(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+cudaError_t launch_seal_scan(Rotations rotations, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
                              const CandidateBuffer& out, LaunchShape shape, cudaStream_t stream);
 
 // Test-only twin of launch_seal_scan (same loop, same core): adds checksum_term(nonce, top) of
 // every nonce of the range to *sum (device memory), so a test can compare the GPU's seal tops
 // with the CPU's without moving one value per nonce.
-cudaError_t launch_top_checksum(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+cudaError_t launch_top_checksum(Rotations rotations, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
                                 unsigned long long* sum, LaunchShape shape, cudaStream_t stream);
+
+// One variant's entry points, with the core's rotation policy Rot (core::ShiftRotations or a
+// core::MulRotations); explicitly instantiated in kernels_<variant>.cu, called through the
+// functions above.
+template <class Rot>
+struct KernelSet {
+    static cudaError_t blocks_per_sm(int& blocks);
+    static cudaError_t seal_scan(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+                                 const CandidateBuffer& out, LaunchShape shape, cudaStream_t stream);
+    static cudaError_t top_checksum(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+                                    unsigned long long* sum, LaunchShape shape, cudaStream_t stream);
+};
 
 }  // namespace btpow::cuda::kernels

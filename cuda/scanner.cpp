@@ -72,13 +72,8 @@ Status DeviceScanner::open(std::uint32_t capacity, std::uint32_t recovery_capaci
         return s;
     target_seconds_ = watchdog != 0 ? kWatchdogBatchSeconds : kTargetBatchSeconds;
 
-    int blocks_per_sm = 0;
-    if (Status s = check(kernels::seal_scan_blocks_per_sm(blocks_per_sm),
-                         "cudaOccupancyMaxActiveBlocksPerMultiprocessor");
-        !s.ok())
-        return s;
-    shape_.blocks = static_cast<unsigned>(std::max(1, props.multiProcessorCount) * blocks_per_sm);
-    shape_.threads_per_block = kernels::kThreadsPerBlock;
+    multiprocessors_ = std::max(1, props.multiProcessorCount);
+    if (Status s = set_rotations(rotations_); !s.ok()) return s;
 
     if (Status s = check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
         !s.ok())
@@ -104,6 +99,18 @@ Status DeviceScanner::open(std::uint32_t capacity, std::uint32_t recovery_capaci
     return {};
 }
 
+Status DeviceScanner::set_rotations(Rotations rotations) {
+    int blocks_per_sm = 0;
+    if (Status s = check(kernels::seal_scan_blocks_per_sm(rotations, blocks_per_sm),
+                         "cudaOccupancyMaxActiveBlocksPerMultiprocessor");
+        !s.ok())
+        return s;
+    rotations_ = rotations;
+    shape_.blocks = static_cast<unsigned>(multiprocessors_ * blocks_per_sm);
+    shape_.threads_per_block = kernels::kThreadsPerBlock;
+    return {};
+}
+
 kernels::CandidateBuffer DeviceScanner::buffer_of(unsigned long long* memory, std::uint32_t capacity) const {
     kernels::CandidateBuffer buffer;
     buffer.found = memory;
@@ -119,7 +126,7 @@ Status DeviceScanner::launch(int slot_index, const Batch& batch) {
     if (Status s = check(cudaMemsetAsync(slot.device, 0, sizeof(unsigned long long), stream_), "cudaMemsetAsync");
         !s.ok())
         return s;
-    if (Status s = check(kernels::launch_seal_scan(batch.plan, batch.start, batch.count,
+    if (Status s = check(kernels::launch_seal_scan(rotations_, batch.plan, batch.start, batch.count,
                                                    buffer_of(slot.device, capacity_), shape_, stream_),
                          "seal scan launch");
         !s.ok())
@@ -166,7 +173,8 @@ Status DeviceScanner::recover(const core::Plan& plan, std::uint64_t start, std::
         if (Status s = check(cudaMemsetAsync(recovery_, 0, sizeof(unsigned long long), stream_), "cudaMemsetAsync");
             !s.ok())
             return s;
-        if (Status s = check(kernels::launch_seal_scan(plan, start, count, buffer_of(recovery_, recovery_capacity_),
+        if (Status s = check(kernels::launch_seal_scan(rotations_, plan, start, count,
+                                                       buffer_of(recovery_, recovery_capacity_),
                                                        shape_, stream_),
                              "seal scan launch (recovery)");
             !s.ok())
@@ -222,21 +230,45 @@ Status DeviceScanner::scan_range(const core::Plan& plan, std::uint64_t start, st
     return {};
 }
 
-Status DeviceScanner::calibrate() {
+Status DeviceScanner::time_calibration_scan(const Batch& batch, float& kernel_ms) {
+    std::vector<std::uint64_t> candidates;
+    for (int round = 0; round < 2; ++round) {
+        if (Status s = launch(0, batch); !s.ok()) return s;
+        if (Status s = collect(0, batch, candidates, kernel_ms); !s.ok()) return s;
+    }
+    return {};
+}
+
+Status DeviceScanner::calibrate(const std::vector<Rotations>& variants) {
+    const std::vector<Rotations> tried =
+        variants.empty() ? std::vector<Rotations>(std::begin(kAllRotations), std::end(kAllRotations)) : variants;
     // A job with threshold 0: practically no candidates, the same work per nonce as any job.
     const std::uint8_t zero_hash[32] = {};
     Batch batch;
     batch.plan = core::make_plan(zero_hash, 0, true);
-    batch.count = shape_.threads() * kCalibrationNoncesPerThread;
-    std::vector<std::uint64_t> candidates;
-    float kernel_ms = 0;
-    for (int round = 0; round < 2; ++round) {  // the first one pays for loading the module
-        if (Status s = launch(0, batch); !s.ok()) return s;
-        if (Status s = collect(0, batch, candidates, kernel_ms); !s.ok()) return s;
+    variant_rates_.clear();
+    Rotations best = tried.front();
+    double best_rate = -1;
+    std::uint64_t best_count = 0;
+    float best_ms = 0;
+    for (const Rotations rotations : tried) {
+        if (Status s = set_rotations(rotations); !s.ok()) return s;
+        batch.count = shape_.threads() * kCalibrationNoncesPerThread;
+        float kernel_ms = 0;
+        if (Status s = time_calibration_scan(batch, kernel_ms); !s.ok()) return s;
+        const double rate = kernel_ms > 0 ? double(batch.count) / (double(kernel_ms) / 1000.0) : 0.0;
+        variant_rates_.push_back({rotations, rate});
+        if (rate > best_rate) {
+            best = rotations;
+            best_rate = rate;
+            best_count = batch.count;
+            best_ms = kernel_ms;
+        }
     }
+    if (Status s = set_rotations(best); !s.ok()) return s;
     batch_ = 0;
-    retune(batch.count, kernel_ms);
-    if (batch_ == 0) batch_ = batch.count;
+    retune(best_count, best_ms);
+    if (batch_ == 0) batch_ = best_count;
     return {};
 }
 

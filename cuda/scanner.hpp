@@ -11,6 +11,7 @@
 
 #include "btpow/core/plan.hpp"
 #include "cuda/kernels.hpp"
+#include "cuda/rotations.hpp"
 #include "cuda/testing.hpp"
 
 namespace btpow::cuda {
@@ -62,8 +63,19 @@ public:
     Status scan_range(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t batch_nonces,
                       std::vector<std::uint64_t>& out);
 
-    // Times a short scan and sets the batch size toward the target kernel time.
-    Status calibrate();
+    // The rotation variant this scanner launches (funnel until told otherwise), and the launch
+    // shape that goes with it.
+    Status set_rotations(Rotations rotations);
+    Rotations rotations() const { return rotations_; }
+    // Times a short scan with each of `variants` (none: every variant), keeps the fastest, and
+    // sets the batch size toward the target kernel time.
+    Status calibrate(const std::vector<Rotations>& variants = {});
+    // What the last calibrate() measured: each variant's rate, in the order tried.
+    struct VariantRate {
+        Rotations rotations;
+        double seals_per_second;
+    };
+    const std::vector<VariantRate>& variant_rates() const { return variant_rates_; }
     // Moves the batch size toward the target time after a batch of `count` nonces took `kernel_ms`.
     void retune(std::uint64_t count, float kernel_ms);
     // The nonces to ask for next: the tuned size, capped so that a job this easy (plan's
@@ -89,10 +101,16 @@ private:
     Status recover(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t known_found,
                    std::vector<std::uint64_t>& out);
     kernels::CandidateBuffer buffer_of(unsigned long long* memory, std::uint32_t capacity) const;
+    // Times one calibration scan of the current variant: kernel milliseconds of the second of
+    // two launches (the first pays for loading the module).
+    Status time_calibration_scan(const Batch& batch, float& kernel_ms);
     void release();
 
     int ordinal_;
     std::string name_;
+    int multiprocessors_ = 0;
+    Rotations rotations_ = Rotations::funnel;
+    std::vector<VariantRate> variant_rates_;
     bool opened_ = false;
     kernels::LaunchShape shape_{};
     std::uint32_t capacity_ = 0;

@@ -1,12 +1,17 @@
 # CUDA backend sources (only when BTPOW_ENABLE_CUDA). Kernels are .cu (built per architecture in
 # CMAKE_CUDA_ARCHITECTURES); the host side is C++20 .cpp that talks to the CUDA runtime API.
 set(_cuda ${CMAKE_CURRENT_LIST_DIR})
+# The production kernel is built once per rotation variant (cuda/rotations.hpp), in separate
+# translation units so that they compile in parallel.
 set(BTPOW_CUDA_KERNEL_SOURCES
-  ${_cuda}/kernels.cu
+  ${_cuda}/kernels_funnel.cu
+  ${_cuda}/kernels_split.cu
+  ${_cuda}/kernels_multiply.cu
   ${_cuda}/baseline.cu
 )
 set(BTPOW_CUDA_SOURCES
   ${BTPOW_CUDA_KERNEL_SOURCES}
+  ${_cuda}/kernels.cpp
   ${_cuda}/scanner.cpp
   ${_cuda}/self_test.cpp
   ${_cuda}/backend.cpp

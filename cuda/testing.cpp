@@ -83,11 +83,16 @@ double time_on_stream(int ordinal, cudaStream_t stream, Enqueue enqueue) {
 
 std::vector<std::uint64_t> scan_candidates(int ordinal, const core::Plan& plan, std::uint64_t start,
                                            std::uint64_t count, std::uint64_t batch, std::uint32_t capacity,
-                                           std::uint32_t recovery_capacity, ScanReport* report) {
+                                           std::uint32_t recovery_capacity, ScanReport* report,
+                                           std::optional<Rotations> rotations) {
     auto scanner = open_scanner(ordinal, capacity, recovery_capacity);
-    if (batch == 0) {
-        check(ordinal, scanner->calibrate());
-        batch = scanner->tuned_batch();
+    if (rotations) check(ordinal, scanner->set_rotations(*rotations));
+    if (batch == 0 || !rotations) {
+        if (rotations)
+            check(ordinal, scanner->calibrate({*rotations}));
+        else
+            check(ordinal, scanner->calibrate());
+        if (batch == 0) batch = scanner->tuned_batch();
     }
     const ScanReport before = scanner->report();
     std::vector<std::uint64_t> found;
@@ -102,12 +107,15 @@ std::vector<std::uint64_t> scan_candidates(int ordinal, const core::Plan& plan, 
     return found;
 }
 
-std::uint64_t top_checksum(int ordinal, const core::Plan& plan, std::uint64_t start, std::uint64_t count) {
+std::uint64_t top_checksum(int ordinal, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+                           Rotations rotations) {
     auto scanner = open_scanner(ordinal);
+    check(ordinal, scanner->set_rotations(rotations));
     DeviceMemory<unsigned long long> sum;
     check(ordinal, cudaMalloc(&sum.pointer, sizeof(unsigned long long)), "cudaMalloc");
     check(ordinal, cudaMemsetAsync(sum.pointer, 0, sizeof(unsigned long long), scanner->stream()), "cudaMemsetAsync");
-    check(ordinal, kernels::launch_top_checksum(plan, start, count, sum.pointer, scanner->shape(), scanner->stream()),
+    check(ordinal, kernels::launch_top_checksum(rotations, plan, start, count, sum.pointer, scanner->shape(),
+                                                scanner->stream()),
           "checksum launch");
     unsigned long long result = 0;
     check(ordinal,
@@ -119,7 +127,13 @@ std::uint64_t top_checksum(int ordinal, const core::Plan& plan, std::uint64_t st
 
 std::string self_test(int ordinal) {
     auto scanner = open_scanner(ordinal);
-    return run_self_test(*scanner);
+    std::string failures;
+    for (const Rotations rotations : kAllRotations) {
+        check(ordinal, scanner->set_rotations(rotations));
+        if (const std::string why = run_self_test(*scanner); !why.empty())
+            failures += (failures.empty() ? "rotations " : "; rotations ") + std::string(to_string(rotations)) + ": " + why;
+    }
+    return failures;
 }
 
 std::uint64_t tuned_batch(int ordinal) {
@@ -135,7 +149,14 @@ KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals) {
     const Difficulty difficulty = Difficulty::from_u64(kBenchmarkDifficulty);
     KernelTiming timing;
 
-    if (kernel == Kernel::production) {
+    if (kernel != Kernel::cubit_single_block && kernel != Kernel::cubit_full_grid) {
+        if (kernel == Kernel::production)
+            check(ordinal, scanner->calibrate());
+        else
+            check(ordinal, scanner->set_rotations(kernel == Kernel::production_funnel  ? Rotations::funnel
+                                                  : kernel == Kernel::production_split ? Rotations::split
+                                                                                        : Rotations::multiply));
+        const Rotations rotations = scanner->rotations();
         const core::Plan plan =
             core::make_plan(block_and_hotkey.bytes.data(), threshold(difficulty, Rule::le).top64(), true);
         const kernels::LaunchShape shape = scanner->shape();
@@ -150,8 +171,8 @@ KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals) {
         buffer.nonces = reinterpret_cast<std::uint64_t*>(candidates.pointer + 1);
         buffer.capacity = kCandidateCapacity;
         auto enqueue = [&](std::uint64_t count) {
-            return [&plan, &buffer, shape, stream, count] {
-                return kernels::launch_seal_scan(plan, 0, count, buffer, shape, stream);
+            return [&plan, &buffer, rotations, shape, stream, count] {
+                return kernels::launch_seal_scan(rotations, plan, 0, count, buffer, shape, stream);
             };
         };
         time_on_stream(ordinal, stream, enqueue(threads));

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "btpow/core/plan.hpp"
+#include "cuda/rotations.hpp"
 
 namespace btpow::cuda::testing {
 
@@ -24,26 +26,32 @@ struct ScanReport {
 // Every nonce n of [start, start + count) (mod 2^64) whose seal top under plan's rule is <=
 // plan.threshold_top, found by the production kernel on device `ordinal` in batches of at most
 // `batch` nonces (0: the worker's tuned size), sorted by n - start. Small capacities exercise the
-// overflow recovery. Throws Error(no_device) for a bad ordinal, Error(backend_failure) on a CUDA
-// error.
+// overflow recovery. `rotations`: the kernel variant (none: the one a worker's calibration
+// picks). Throws Error(no_device) for a bad ordinal, Error(backend_failure) on a CUDA error.
 std::vector<std::uint64_t> scan_candidates(int ordinal, const core::Plan& plan, std::uint64_t start,
                                            std::uint64_t count, std::uint64_t batch = 0,
                                            std::uint32_t capacity = kCandidateCapacity,
                                            std::uint32_t recovery_capacity = kRecoveryCapacity,
-                                           ScanReport* report = nullptr);
+                                           ScanReport* report = nullptr,
+                                           std::optional<Rotations> rotations = std::nullopt);
 
 // Sum (mod 2^64) of checksum_term(n, seal top of n) over the range (cuda/checksum.hpp), from the
-// test-only twin of the production kernel.
-std::uint64_t top_checksum(int ordinal, const core::Plan& plan, std::uint64_t start, std::uint64_t count);
+// test-only twin of the production kernel in variant `rotations`.
+std::uint64_t top_checksum(int ordinal, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+                           Rotations rotations);
 
-// The start-up self-test of make_workers on one device: "" when it passes, else why not.
+// The start-up self-test of make_workers on one device, for every rotation variant: "" when all
+// pass, else why not.
 std::string self_test(int ordinal);
 
 // The tuned nonces per batch of a worker for this device (after the start-up calibration).
 std::uint64_t tuned_batch(int ordinal);
 
 enum class Kernel {
-    production,             // our kernel on the full grid, as a worker launches it
+    production,             // our kernel on the full grid, as a worker launches it (calibrated variant)
+    production_funnel,      // the same with each rotation variant pinned
+    production_split,
+    production_multiply,
     cubit_single_block,     // the cubit-style baseline, one block of 256 threads (cubit's launch)
     cubit_full_grid,        // the same baseline on a grid sized like ours
 };

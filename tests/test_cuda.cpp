@@ -1,9 +1,10 @@
 // The CUDA backend: without a device (or without CUDA in the build) it says so and never throws
 // from devices(); with one, every device passes the self-test, the production kernel's candidate
-// sets equal the CPU's on 2^24 nonces per rule (also across 2^32 and the 2^64 wrap), its seal tops
-// agree with the CPU's over 10^8 nonces (checksum), an overflowing batch loses nothing, and a
-// worker reports each batch under its own job through a job switch. Tests that need a GPU print
-// "SKIPPED: ..." when there is none (ctest shows them as skipped).
+// sets equal the CPU's on 2^24 nonces per rule (also across 2^32 and the 2^64 wrap), its seal
+// tops agree with the CPU's over 10^8 nonces (checksum), both in every rotation variant, an
+// overflowing batch loses nothing, and a worker reports each batch under its own job through a
+// job switch. Tests that need a GPU print "SKIPPED: ..." when there is none (ctest shows them as
+// skipped).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -232,10 +233,16 @@ TEST_CASE("cuda: candidate sets equal the CPU's on 2^24 nonces per rule, across 
             CHECK(expected.size() > 500);
             for (const auto& device : list) {
                 INFO("device " << device.ordinal);
-                // The worker's tuned batches, and small batches that cut the range in 16.
+                // The worker's tuned batches, and small batches that cut the range in 16, in the
+                // calibrated variant and in each rotation variant.
                 CHECK(cuda::testing::scan_candidates(device.ordinal, plan, start, kCompletenessRange) == expected);
-                CHECK(cuda::testing::scan_candidates(device.ordinal, plan, start, kCompletenessRange,
-                                                     kCompletenessRange / 16) == expected);
+                for (const cuda::Rotations rotations : cuda::kAllRotations) {
+                    INFO("rotations " << cuda::to_string(rotations));
+                    CHECK(cuda::testing::scan_candidates(device.ordinal, plan, start, kCompletenessRange,
+                                                         kCompletenessRange / 16, cuda::testing::kCandidateCapacity,
+                                                         cuda::testing::kRecoveryCapacity, nullptr,
+                                                         rotations) == expected);
+                }
             }
         }
     }
@@ -270,10 +277,12 @@ TEST_CASE("cuda: seal tops agree with the CPU's over 10^8 nonces (checksum)", "[
     const std::uint64_t expected_le = cpu_checksum(le, start, kChecksumRange);
     const std::uint64_t expected_be = cpu_checksum(be, std::uint64_t(0) - kCompletenessRange / 2, kCompletenessRange);
     for (const auto& device : list) {
-        INFO("device " << device.ordinal);
-        CHECK(cuda::testing::top_checksum(device.ordinal, le, start, kChecksumRange) == expected_le);
-        CHECK(cuda::testing::top_checksum(device.ordinal, be, std::uint64_t(0) - kCompletenessRange / 2,
-                                          kCompletenessRange) == expected_be);
+        for (const cuda::Rotations rotations : cuda::kAllRotations) {
+            INFO("device " << device.ordinal << ", rotations " << cuda::to_string(rotations));
+            CHECK(cuda::testing::top_checksum(device.ordinal, le, start, kChecksumRange, rotations) == expected_le);
+            CHECK(cuda::testing::top_checksum(device.ordinal, be, std::uint64_t(0) - kCompletenessRange / 2,
+                                              kCompletenessRange, rotations) == expected_be);
+        }
     }
 }
 

@@ -1,6 +1,9 @@
 // The production kernel: each thread hashes many nonces of one 2^32-aligned piece through the
 // shared seal core (include/btpow/core), finishing only the seal's top 64 bits, and records the
 // rare candidate with one atomic. The checksum twin reuses the same loop for the tests.
+// Included once per rotation variant by kernels_<variant>.cu, which instantiates KernelSet.
+#pragma once
+
 #include <algorithm>
 
 #include "btpow/core/seal_core.hpp"
@@ -38,7 +41,7 @@ struct SumTops {
 // operands, never copied per thread. A launch never crosses a multiple of 2^32, so the nonce's
 // high word, hence SHA-256 word W1 and everything derived from it alone, is loop-invariant and
 // the low word is base + index (SPEC §2: W0 = bswap32(low), W1 = bswap32(high)).
-template <bool TopIsLe, class Sink>
+template <class Rot, bool TopIsLe, class Sink>
 __global__ void __launch_bounds__(kThreadsPerBlock)
     seal_scan_kernel(const __grid_constant__ core::Plan plan, std::uint32_t nonce_high, std::uint32_t low_start,
                      std::uint32_t count, Sink sink) {
@@ -47,16 +50,13 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
 #pragma unroll 1
     for (std::uint32_t index = blockIdx.x * blockDim.x + threadIdx.x; index < count; index += stride) {
         const std::uint32_t low = low_start + index;
-        std::uint32_t digest[8];
-        core::sha256_pre_seal(plan, core::bswap32(low), w1, digest);
-        std::uint64_t lanes[4];
-        core::digest_lanes(digest, lanes);
-        sink.take(plan, (std::uint64_t(nonce_high) << 32) | low, core::keccak_seal_top<TopIsLe>(lanes));
+        const std::uint64_t top = core::seal_top_words<Rot, TopIsLe>(plan, core::bswap32(low), w1);
+        sink.take(plan, (std::uint64_t(nonce_high) << 32) | low, top);
     }
     sink.finish();
 }
 
-template <class Sink>
+template <class Rot, class Sink>
 cudaError_t launch_pieces(const core::Plan& plan, std::uint64_t start, std::uint64_t count, const Sink& sink,
                           LaunchShape shape, cudaStream_t stream) {
     constexpr std::uint64_t kHighWordStep = std::uint64_t(1) << 32;
@@ -69,9 +69,9 @@ cudaError_t launch_pieces(const core::Plan& plan, std::uint64_t start, std::uint
         const auto piece32 = static_cast<std::uint32_t>(piece);
         const unsigned threads = shape.threads_per_block;
         if (plan.top_is_le)
-            seal_scan_kernel<true, Sink><<<blocks, threads, 0, stream>>>(plan, high, low, piece32, sink);
+            seal_scan_kernel<Rot, true, Sink><<<blocks, threads, 0, stream>>>(plan, high, low, piece32, sink);
         else
-            seal_scan_kernel<false, Sink><<<blocks, threads, 0, stream>>>(plan, high, low, piece32, sink);
+            seal_scan_kernel<Rot, false, Sink><<<blocks, threads, 0, stream>>>(plan, high, low, piece32, sink);
         if (const cudaError_t e = cudaGetLastError(); e != cudaSuccess) return e;
         start += piece;  // wraps at 2^64 by design: the range is taken mod 2^64
         count -= piece;
@@ -81,28 +81,31 @@ cudaError_t launch_pieces(const core::Plan& plan, std::uint64_t start, std::uint
 
 }  // namespace
 
-cudaError_t seal_scan_blocks_per_sm(int& blocks) {
+template <class Rot>
+cudaError_t KernelSet<Rot>::blocks_per_sm(int& blocks) {
     int le = 0, be = 0;
     if (const cudaError_t e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(
-            &le, seal_scan_kernel<true, RecordCandidates>, kThreadsPerBlock, 0);
+            &le, seal_scan_kernel<Rot, true, RecordCandidates>, kThreadsPerBlock, 0);
         e != cudaSuccess)
         return e;
     if (const cudaError_t e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(
-            &be, seal_scan_kernel<false, RecordCandidates>, kThreadsPerBlock, 0);
+            &be, seal_scan_kernel<Rot, false, RecordCandidates>, kThreadsPerBlock, 0);
         e != cudaSuccess)
         return e;
     blocks = std::max(1, std::min(le, be));
     return cudaSuccess;
 }
 
-cudaError_t launch_seal_scan(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
-                             const CandidateBuffer& out, LaunchShape shape, cudaStream_t stream) {
-    return launch_pieces(plan, start, count, RecordCandidates{out}, shape, stream);
+template <class Rot>
+cudaError_t KernelSet<Rot>::seal_scan(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+                                      const CandidateBuffer& out, LaunchShape shape, cudaStream_t stream) {
+    return launch_pieces<Rot>(plan, start, count, RecordCandidates{out}, shape, stream);
 }
 
-cudaError_t launch_top_checksum(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
-                                unsigned long long* sum, LaunchShape shape, cudaStream_t stream) {
-    return launch_pieces(plan, start, count, SumTops{sum}, shape, stream);
+template <class Rot>
+cudaError_t KernelSet<Rot>::top_checksum(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+                                         unsigned long long* sum, LaunchShape shape, cudaStream_t stream) {
+    return launch_pieces<Rot>(plan, start, count, SumTops{sum}, shape, stream);
 }
 
 }  // namespace btpow::cuda::kernels
