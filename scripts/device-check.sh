@@ -4,8 +4,9 @@
 #                                      the CUDA benchmark, SASS of the production kernel with the
 #                                      instruction count of its hot loop, compute-sanitizer memcheck,
 #                                      racecheck and initcheck on the short [cuda] tests.
-#   scripts/device-check.sh --static   no GPU needed: ptxas resource usage for every default
-#                                      architecture and the PTX instruction count per seal.
+#   scripts/device-check.sh --static   no GPU needed: ptxas resource usage of each rotation variant
+#                                      for every default architecture, and the sm_90 instruction
+#                                      mix read from the cubins (scripts/sass_mix.py).
 # Results go to $OUT (default ./out): summary.txt plus at most 6 logs. Dependencies: when
 # .device/setup.sh exists (staged by /work/shared/device/stage-deps.sh, carried along), it is
 # sourced first. Every step has its own time limit so the whole run stays under 10 minutes on a
@@ -26,37 +27,6 @@ done
 export PATH
 jobs=$(nproc)
 status=0
-
-# Instructions per seal in PTX: the body of each kernel's nonce loop (one nonce per iteration).
-count_ptx() {
-  python3 - "$1" <<'PY'
-import collections, re, sys
-text = open(sys.argv[1]).read()
-# Data movement that SASS mostly folds into register naming (64-bit halves split and joined).
-moves = {'mov', 'cvt', 'bfi', 'ld'}
-for m in re.finditer(r'\.entry (\S+)\((.*?)\n\}', text, re.S):
-    name, body = m.group(1), m.group(2)
-    if 'seal_scan_kernel' not in name or 'RecordCandidates' not in name:
-        continue
-    loop = re.search(r'^(\$L__BB\d+_\d+):\n(.*?)^\s*@%p\d+ bra\s+\1;', body, re.S | re.M)
-    if not loop:
-        continue
-    ops = collections.Counter()
-    for line in loop.group(2).splitlines():
-        s = line.strip()
-        if not s or s.startswith(('//', '$L', '.pragma', '{', '}')):
-            continue
-        ops[re.sub(r'^@\S+\s+', '', s).split()[0]] += 1
-    total = sum(ops.values())
-    alu = sum(n for op, n in ops.items() if op.split('.')[0] not in moves and not op.startswith('shr.u64'))
-    alu32 = sum(n * (2 if ('.b64' in op or '.u64' in op or '.s64' in op) else 1)
-                for op, n in ops.items() if op.split('.')[0] not in moves and not op.startswith('shr.u64'))
-    rule = 'le' if 'ILb1E' in name else 'be/sdk'
-    print(f'PTX hot loop, rule {rule}: {total} instructions per nonce; {alu} without data movement '
-          f'(cvt/mov/bfi/ld, shr.u64 used to split halves); {alu32} with 64-bit ops counted as two 32-bit ops')
-    print('  ' + ', '.join(f'{op} {n}' for op, n in ops.most_common()))
-PY
-}
 
 # Instructions per seal in SASS: the largest backward branch of the kernel is the nonce loop.
 count_sass() {
@@ -94,31 +64,47 @@ for name, code in functions.items():
     body = [op.split('.')[0] for address, op, _ in code if first <= address <= last]
     ops = collections.Counter(body)
     local = sum(n for op, n in ops.items() if op in ('LDL', 'STL'))
-    rule = 'le' if 'ILb1E' in name else 'be/sdk'
-    print(f'SASS hot loop, rule {rule}: {len(body)} instructions per nonce (local memory LDL/STL: {local})')
+    rule = 'le' if 'ELb1E' in name else 'be/sdk'
+    variant = 'funnel' if 'ShiftRotations' in name else 'split' if 'MulRotationsILj0E' in name else 'multiply'
+    alu = sum(n for op, n in ops.items() if op in ('LOP3', 'SHF', 'IADD3', 'LEA', 'PRMT', 'ISETP', 'SEL', 'MOV'))
+    imad = sum(n for op, n in ops.items() if op == 'IMAD')
+    print(f'SASS hot loop, rotations {variant}, rule {rule}: {len(body)} instructions per nonce, ALU pipe {alu}, '
+          f'IMAD pipe {imad} (local memory LDL/STL: {local})')
     print('  ' + ', '.join(f'{op} {n}' for op, n in ops.most_common()))
 PY
 }
 
+# ptxas resource usage of each rotation variant of the production kernel for the given
+# architectures, and the instruction mix of the sm_90 code read straight from the cubins
+# (scripts/sass_mix.py: no cuobjdump needed). The compiles run in parallel.
 static_check() {
-  local nvcc=${CUDACXX:-nvcc}
-  note "== ptxas resource usage of cuda/kernels.cu ($($nvcc --version | tail -n 1))"
-  for arch in 75 80 86 89 90; do
-    $nvcc -std=c++17 -O3 -arch=sm_$arch -I include -I . -Xptxas -v -c cuda/kernels.cu -o /dev/null 2>&1 |
-      awk -v arch=$arch '/Compiling entry/ { split($0, a, "seal_scan_kernelILb"); \
-                           kind = substr(a[2], 1, 1) == "1" ? "le" : "be/sdk"; \
-                           kind = kind (index($0, "SumTops") ? "/checksum" : "/scan") } \
-                         /bytes stack frame/ { stack = $0 } \
-                         /Used [0-9]+ registers/ { print "sm_" arch " " kind ": " $5 " registers; " stack }' |
-      sed 's/  */ /g' | tee -a "$summary"
+  local nvcc=${CUDACXX:-nvcc} archs=("$@") work
+  work=$(mktemp -d)
+  note "== ptxas resource usage of the production kernel ($($nvcc --version | tail -n 1))"
+  for variant in funnel split multiply; do
+    for arch in "${archs[@]}"; do
+      $nvcc -std=c++17 -O3 -arch=sm_$arch -I include -I . -Xptxas -v -cubin "cuda/kernels_$variant.cu" \
+        -o "$work/${variant}_sm$arch.cubin" >"$work/${variant}_sm$arch.log" 2>&1 &
+    done
   done
-  $nvcc -std=c++17 -O3 -arch=sm_90 -I include -I . -ptx cuda/kernels.cu -o "$out/kernels_sm90.ptx"
-  note "== PTX per seal (sm_90)"
-  count_ptx "$out/kernels_sm90.ptx" | tee -a "$summary"
+  wait
+  for variant in funnel split multiply; do
+    for arch in "${archs[@]}"; do
+      awk -v tag="$variant sm_$arch" '/Compiling entry/ { split($0, a, "seal_scan_kernel"); \
+             kind = index(a[2], "ELb1E") ? "le" : "be/sdk"; \
+             kind = kind (index($0, "SumTops") ? "/checksum" : "/scan") } \
+           /bytes stack frame/ { stack = $0 } \
+           /Used [0-9]+ registers/ { print tag " " kind ": " $5 " registers; " stack }' \
+        "$work/${variant}_sm$arch.log" | sed 's/  */ /g' | tee -a "$summary"
+    done
+  done
+  note "== instruction mix of each kernel, sm_90 (scripts/sass_mix.py; the nonce loop is all but ~1% of it)"
+  python3 scripts/sass_mix.py "$work"/*_sm90.cubin | tee -a "$summary"
+  rm -rf "$work"
 }
 
 if [ "${1:-}" = "--static" ]; then
-  static_check
+  static_check 75 80 86 89 90
   exit 0
 fi
 
@@ -140,10 +126,13 @@ grep -A3 "Compiling entry function.*seal_scan_kernel" "$out/build.log" | grep -E
   sed 's/^ *//' | sort | uniq -c | tee -a "$summary"
 [ $build_rc -eq 0 ] || { note "build failed: see build.log"; exit 1; }
 
-note "== SASS of the production kernel (sm_90)"
-kernel_object=$(find "$build" -name 'kernels.cu.o' | head -n 1)
-cuobjdump -sass "$kernel_object" >"$out/sass.txt" 2>&1
+note "== SASS of the production kernel, each rotation variant (sm_90, cuobjdump)"
+: >"$out/sass.txt"
+for object in $(find "$build" -name 'kernels_*.cu.o' | sort); do
+  cuobjdump -sass "$object" >>"$out/sass.txt" 2>&1
+done
 count_sass "$out/sass.txt" | tee -a "$summary"
+static_check 90
 
 note "== CUDA benchmark (GPU time from CUDA events)"
 timeout 60 "$build/bench/btpow_bench_cuda" --benchmark_out="$out/bench_cuda.json" \

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Instruction mix of the seal kernels in a cubin, without cuobjdump (which only the GPU machine has).
+
+    python3 scripts/sass_mix.py kernels.cubin [more.cubin ...]
+
+Each kernel is the ELF section .text.<mangled name>; on sm_70 and later every instruction is 16
+bytes and its opcode is the low 9 bits of the first 64-bit word (bits 9..11 say whether an operand
+is a register, an immediate or a constant). The classes below are the opcodes the seal kernels
+use; on the GPU machine `cuobjdump -sass` confirms the names (scripts/device-check.sh).
+
+The cost model (Volta to Hopper): per SM sub-partition one warp instruction issues per clock;
+the integer ALU pipe (LOP3, SHF, IADD3, LEA, PRMT, ISETP, SEL, MOV) and the IMAD pipe each take a
+warp instruction every 2 clocks (16 lanes). A warp therefore needs at least
+max(all instructions, 2 x ALU, 2 x IMAD) clocks per pass of the nonce loop, and the bound is
+    SMs x 4 sub-partitions x 32 nonces x clock / that,
+printed per SM and GHz (multiply by the device's SMs and SM clock; an H100 SXM has 132 SMs at up
+to 1.98 GHz). IMAD.HI is assumed to run at the IMAD rate; if it runs at half rate, the multiply
+variants are bound lower (the last column). Both are estimates until the GPU measures them."""
+import collections
+import re
+import struct
+import sys
+
+ALU = {0x12: 'LOP3', 0x19: 'SHF', 0x10: 'IADD3', 0x11: 'LEA', 0x16: 'PRMT', 0x0c: 'ISETP', 0x07: 'SEL',
+       0x02: 'MOV'}
+IMAD = {0x24: 'IMAD', 0x25: 'IMAD.WIDE', 0x27: 'IMAD.HI'}
+NOP = 0x918
+
+
+def sections(path):
+    data = open(path, 'rb').read()
+    if data[:4] != b'\x7fELF':
+        sys.exit(f'{path}: not an ELF file (give a .cubin from nvcc -cubin)')
+    shoff, = struct.unpack_from('<Q', data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from('<HHH', data, 0x3a)
+    headers = [struct.unpack_from('<IIQQQQ', data, shoff + i * shentsize) for i in range(shnum)]
+    names_at = headers[shstrndx][4]
+    for name, _type, _flags, _addr, offset, size in headers:
+        end = data.index(b'\0', names_at + name)
+        yield data[names_at + name:end].decode(), data[offset:offset + size]
+
+
+def short_name(mangled):
+    masks = re.search(r'MulRotationsILj(\d+)EL[my](\d+)E', mangled)
+    if 'ShiftRotations' in mangled:
+        variant = 'funnel'
+    elif masks:
+        variant = {('0', '18446744073709551615'): 'split',
+                   ('4294967295', '18446744073709551615'): 'multiply'}.get(masks.groups(), 'mul' + '/'.join(masks.groups()))
+    else:
+        variant = '?'
+    rule = 'le' if 'ELb1E' in mangled else 'be/sdk'
+    sink = 'checksum' if 'SumTops' in mangled else 'scan'
+    return f'{variant:8s} {rule:6s} {sink}'
+
+
+def mix(code):
+    counts = collections.Counter()
+    for i in range(0, len(code), 16):
+        word, = struct.unpack_from('<Q', code, i)
+        op = word & 0xfff
+        if op == NOP:
+            continue
+        counts[op & 0x1ff] += 1
+    return counts
+
+
+def main(paths):
+    print('kernel (variant rule sink)   instr    ALU   IMAD (.HI)  other  clk/warp  '
+          'bound M/s per SM-GHz  (IMAD.HI half rate)')
+    for path in paths:
+        for name, code in sections(path):
+            if not name.startswith('.text.') or 'seal_scan_kernel' not in name:
+                continue
+            c = mix(code)
+            total = sum(c.values())
+            alu = sum(n for op, n in c.items() if op in ALU)
+            imad = sum(n for op, n in c.items() if op in IMAD)
+            hi = c[0x27]
+            clocks = max(total, 2 * alu, 2 * imad)
+            clocks_half = max(total, 2 * alu, 2 * imad + 2 * hi)
+            per_ghz = 4 * 32 / clocks * 1000
+            per_ghz_half = 4 * 32 / clocks_half * 1000
+            print(f'{short_name(name):28s} {total:5d}  {alu:5d}  {imad:5d} ({hi:4d})  {total - alu - imad:5d}  '
+                  f'{clocks:8d}  {per_ghz:20.2f}  ({per_ghz_half:.2f})')
+            detail = ', '.join(f'{ALU.get(op) or IMAD.get(op) or hex(op)} {n}' for op, n in c.most_common(8))
+            print(f'    {detail}')
+
+
+if __name__ == '__main__':
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    main(sys.argv[1:])
