@@ -48,8 +48,8 @@ cudaError_t launch_seal_scan(Rotations rotations, const core::Plan& plan, std::u
 cudaError_t launch_top_checksum(Rotations rotations, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
                                 unsigned long long* sum, LaunchShape shape, cudaStream_t stream);
 
-// One variant's entry points, with the core's rotation policy Rot (core::ShiftRotations or a
-// core::MulRotations); explicitly instantiated in kernels_<variant>.cu, called through the
+// One variant's entry points, with the core's rotation policy Rot (a core::MulRotations);
+// explicitly instantiated in kernels_<variant>.cu, called through the
 // functions above.
 template <class Rot>
 struct KernelSet {

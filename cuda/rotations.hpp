@@ -12,7 +12,7 @@ namespace btpow::cuda {
 enum class Rotations {
     funnel,    // every rotation on the funnel shifter (SHF), beside LOP3 and IADD3 on one pipe
     split,     // Keccak's rotations on the multiplier (IMAD, IMAD.HI), SHA-256's on the shifter
-    multiply,  // every rotation and shift on the multiplier
+    multiply,  // every rotation and shift on the multiplier but three of SHA-256's schedule
 };
 
 inline constexpr Rotations kAllRotations[] = {Rotations::funnel, Rotations::split, Rotations::multiply};

@@ -65,7 +65,8 @@ for name, code in functions.items():
     ops = collections.Counter(body)
     local = sum(n for op, n in ops.items() if op in ('LDL', 'STL'))
     rule = 'le' if 'ELb1E' in name else 'be/sdk'
-    variant = 'funnel' if 'ShiftRotations' in name else 'split' if 'MulRotationsILj0E' in name else 'multiply'
+    variant = ('funnel' if 'MulRotationsILj0ELm0E' in name else
+               'split' if 'MulRotationsILj0E' in name else 'multiply')
     alu = sum(n for op, n in ops.items() if op in ('LOP3', 'SHF', 'IADD3', 'LEA', 'PRMT', 'ISETP', 'SEL', 'MOV'))
     imad = sum(n for op, n in ops.items() if op == 'IMAD')
     print(f'SASS hot loop, rotations {variant}, rule {rule}: {len(body)} instructions per nonce, ALU pipe {alu}, '

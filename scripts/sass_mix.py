@@ -42,13 +42,10 @@ def sections(path):
 
 def short_name(mangled):
     masks = re.search(r'MulRotationsILj(\d+)EL[my](\d+)E', mangled)
-    if 'ShiftRotations' in mangled:
-        variant = 'funnel'
-    elif masks:
-        variant = {('0', '18446744073709551615'): 'split',
-                   ('4294967295', '18446744073709551615'): 'multiply'}.get(masks.groups(), 'mul' + '/'.join(masks.groups()))
-    else:
-        variant = '?'
+    variant = '?'
+    if masks:
+        variant = {('0', '0'): 'funnel', ('0', '18446744073709551615'): 'split',
+                   ('4294049791', '18446744073709551615'): 'multiply'}.get(masks.groups(), 'mul' + '/'.join(masks.groups()))
     rule = 'le' if 'ELb1E' in mangled else 'be/sdk'
     sink = 'checksum' if 'SumTops' in mangled else 'scan'
     return f'{variant:8s} {rule:6s} {sink}'

@@ -39,16 +39,29 @@ BTPOW_HD constexpr int keccak_pi(int i) { return (i / 5) + 5 * ((2 * (i % 5) + 3
 inline constexpr std::uint64_t kKeccakPadLane4 = 0x01ull;
 inline constexpr std::uint64_t kKeccakPadLane16 = 0x8000000000000000ull;
 
+// Theta in one step per lane, a ^= C[x - 1] ^ rotl1(C[x + 1]), instead of forming D[x] first.
+// A lane type opts in by specialising this when its three-input xor is one instruction: the GPU's
+// lanes (mul_rotate.hpp; LOP3) save the 10 xors of D's 32-bit halves per round, about 300
+// instructions per seal. Where xor3 takes two instructions it would cost 20 more per round, and
+// on AVX-512 (vpternlog) it was measured no faster.
+template <class U64>
+inline constexpr bool kKeccakFusedTheta = false;
+
 namespace detail {
 
 template <class U64>
-BTPOW_HD void keccak_theta_d(const U64 (&a)[25], U64 (&d)[5]) {
-    U64 c[5];
+BTPOW_HD void keccak_columns(const U64 (&a)[25], U64 (&c)[5]) {
     c[0] = xor5(a[0], a[5], a[10], a[15], a[20]);
     c[1] = xor5(a[1], a[6], a[11], a[16], a[21]);
     c[2] = xor5(a[2], a[7], a[12], a[17], a[22]);
     c[3] = xor5(a[3], a[8], a[13], a[18], a[23]);
     c[4] = xor5(a[4], a[9], a[14], a[19], a[24]);
+}
+
+template <class U64>
+BTPOW_HD void keccak_theta_d(const U64 (&a)[25], U64 (&d)[5]) {
+    U64 c[5];
+    keccak_columns(a, c);
     d[0] = c[4] ^ rotl64<1>(c[1]);
     d[1] = c[0] ^ rotl64<1>(c[2]);
     d[2] = c[1] ^ rotl64<1>(c[3]);
@@ -59,6 +72,26 @@ BTPOW_HD void keccak_theta_d(const U64 (&a)[25], U64 (&d)[5]) {
 template <class U64, int... I>
 BTPOW_HD void keccak_theta_apply(U64 (&a)[25], const U64 (&d)[5], std::integer_sequence<int, I...>) {
     ((a[I] = a[I] ^ d[I % 5]), ...);
+}
+
+template <class U64, int... I>
+BTPOW_HD void keccak_theta_apply_fused(U64 (&a)[25], const U64 (&c)[5], const U64 (&r)[5],
+                                      std::integer_sequence<int, I...>) {
+    ((a[I] = xor3(a[I], c[(I + 4) % 5], r[(I + 1) % 5])), ...);
+}
+
+template <class U64>
+BTPOW_HD void keccak_theta(U64 (&a)[25]) {
+    if constexpr (kKeccakFusedTheta<U64>) {
+        U64 c[5];
+        keccak_columns(a, c);
+        const U64 r[5] = {rotl64<1>(c[0]), rotl64<1>(c[1]), rotl64<1>(c[2]), rotl64<1>(c[3]), rotl64<1>(c[4])};
+        keccak_theta_apply_fused(a, c, r, std::make_integer_sequence<int, 25>{});
+    } else {
+        U64 d[5];
+        keccak_theta_d(a, d);
+        keccak_theta_apply(a, d, std::make_integer_sequence<int, 25>{});
+    }
 }
 
 template <class U64, int... I>
@@ -98,9 +131,7 @@ BTPOW_HD void keccak_round_tail(U64 (&a)[25], std::uint64_t rc) {
 
 template <class U64>
 BTPOW_HD void keccak_round(U64 (&a)[25], std::uint64_t rc) {
-    U64 d[5];
-    keccak_theta_d(a, d);
-    keccak_theta_apply(a, d, std::make_integer_sequence<int, 25>{});
+    keccak_theta(a);
     keccak_round_tail(a, rc);
 }
 

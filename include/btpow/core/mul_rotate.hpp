@@ -11,11 +11,13 @@
 //
 // MulWord32<Mask> (SHA-256 words) and MulLane64<Mask> (Keccak lanes) behave like uint32_t and
 // uint64_t in the core's templates; bit N of Mask sends rotations (and right shifts) by N through
-// the multiplier, the others stay on the shifter. The arithmetic is the same on the host, where
-// tests check every mask the kernel uses against the plain core.
+// the multiplier, the others stay on the shifter. These are the GPU kernel's types in every
+// variant (with Mask 0 nothing goes through the multiplier); they compute the same on the host,
+// where tests check every variant the kernel is built with against the plain core.
 #pragma once
 
 #include "config.hpp"
+#include "keccak.hpp"
 #include "ops.hpp"
 
 namespace btpow::core {
@@ -105,6 +107,10 @@ struct MulLane64 {
     BTPOW_HD MulLane64(std::uint64_t x) : v(x) {}
 };
 
+// Three-input xor is one LOP3 on the GPU, so theta applies C[x - 1] ^ rotl1(C[x + 1]) in one step.
+template <std::uint64_t M>
+inline constexpr bool kKeccakFusedTheta<MulLane64<M>> = true;
+
 template <std::uint64_t M>
 BTPOW_HD MulLane64<M> operator^(MulLane64<M> a, MulLane64<M> b) { return a.v ^ b.v; }
 template <std::uint64_t M>
@@ -152,10 +158,6 @@ template <std::uint64_t M>
 BTPOW_HD std::uint64_t raw(MulLane64<M> x) { return x.v; }
 
 // How a GPU seal core computes its rotations: Word for SHA-256, Lane for Keccak.
-struct ShiftRotations {
-    using Word = std::uint32_t;
-    using Lane = std::uint64_t;
-};
 template <std::uint32_t ShaMask, std::uint64_t KeccakMask>
 struct MulRotations {
     using Word = MulWord32<ShaMask>;
@@ -163,10 +165,13 @@ struct MulRotations {
 };
 
 // The policies the CUDA kernel is built with (cuda/rotations.hpp names them funnel, split and
-// multiply). Per seal on sm_90, split moves about 1 340 of some 5 600 shifter-pipe instructions
-// to the multiplier and multiply about 1 810 (BENCHMARKS.md has the counts).
-using FunnelRotations = ShiftRotations;
+// multiply). Per seal on sm_90, split moves about 1 340 of some 5 300 shifter-pipe instructions
+// to the multiplier, multiply about 1 700: every rotation and shift except the message
+// schedule's rotations by 17, 18 and 19, which stay on the shifter so that the two pipes carry
+// about equal work (BENCHMARKS.md has the counts).
+inline constexpr std::uint32_t kMultiplyShaMask = ~((1u << 17) | (1u << 18) | (1u << 19));
+using FunnelRotations = MulRotations<0u, 0u>;
 using SplitRotations = MulRotations<0u, ~std::uint64_t{0}>;
-using MultiplyRotations = MulRotations<~std::uint32_t{0}, ~std::uint64_t{0}>;
+using MultiplyRotations = MulRotations<kMultiplyShaMask, ~std::uint64_t{0}>;
 
 }  // namespace btpow::core

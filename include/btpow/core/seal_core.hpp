@@ -39,7 +39,7 @@ BTPOW_HD std::uint64_t seal_top(const Plan& plan, std::uint64_t nonce) {
 }
 
 // The same seal top from the nonce's SHA-256 words w0 = nonce_word0(n), w1 = nonce_word1(n), with
-// the rotations computed as `Rotations` says (ShiftRotations or a MulRotations, mul_rotate.hpp):
+// the rotations computed as `Rotations` says (a MulRotations, mul_rotate.hpp):
 // the body of the CUDA kernel's nonce loop.
 template <class Rotations, bool TopIsLe>
 BTPOW_HD std::uint64_t seal_top_words(const Plan& plan, std::uint32_t w0, std::uint32_t w1) {
