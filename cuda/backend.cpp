@@ -168,6 +168,7 @@ std::vector<CudaDeviceInfo> devices(std::string* error) {
 }
 
 detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallback& log) {
+    const std::vector<Rotations> variants = allowed_rotations();  // a bad setting fails first
     std::string listing_error;
     const std::vector<CudaDeviceInfo> visible = devices(&listing_error);
     if (visible.empty())
@@ -191,7 +192,6 @@ detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallb
                         "CUDA device " + std::to_string(ordinal) + " is listed twice");
     }
 
-    const std::vector<Rotations> variants = allowed_rotations();
     detail::WorkerList workers;
     for (const int ordinal : wanted) {
         auto scanner = std::make_unique<DeviceScanner>(ordinal);

@@ -72,8 +72,8 @@ public:
     Status calibrate(const std::vector<Rotations>& variants = {});
     // What the last calibrate() measured: each variant's rate, in the order tried.
     struct VariantRate {
-        Rotations rotations;
-        double seals_per_second;
+        Rotations rotations = Rotations::funnel;
+        double seals_per_second = 0;
     };
     const std::vector<VariantRate>& variant_rates() const { return variant_rates_; }
     // Moves the batch size toward the target time after a batch of `count` nonces took `kernel_ms`.

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -198,6 +199,26 @@ TEST_CASE("cuda: make_workers refuses missing and bad ordinals with no_device", 
         CHECK(e.code() == btpow::ErrorCode::no_device);
     }
     CHECK_THROWS_AS(cuda::make_workers({0, 0}, quiet), btpow::Error);
+}
+
+TEST_CASE("cuda: rotation variants are named, and a bad BTPOW_CUDA_ROTATIONS is refused", "[cuda]") {
+    for (const cuda::Rotations rotations : cuda::kAllRotations)
+        CHECK(cuda::parse_rotations(cuda::to_string(rotations)) == rotations);
+    CHECK_FALSE(cuda::parse_rotations("Funnel"));
+    CHECK_FALSE(cuda::parse_rotations(""));
+    if (!cuda::compiled()) return;  // the stub refuses every call with no_device
+    struct Setting {
+        Setting() { ::setenv(cuda::kRotationsVariable, "sideways", 1); }
+        ~Setting() { ::unsetenv(cuda::kRotationsVariable); }
+    } setting;
+    try {
+        cuda::make_workers({}, {});
+        FAIL("make_workers accepted BTPOW_CUDA_ROTATIONS=sideways");
+    } catch (const btpow::Error& e) {
+        CHECK(e.code() == btpow::ErrorCode::bad_option);
+        CHECK(e.field() == cuda::kRotationsVariable);
+        CHECK_THAT(e.what(), Catch::Contains("sideways") && Catch::Contains("funnel, split or multiply"));
+    }
 }
 
 TEST_CASE("cuda: every device passes the self-test and gets a worker", "[cuda][short]") {

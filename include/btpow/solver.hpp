@@ -38,7 +38,9 @@ struct SolverOptions {
     unsigned cpu_threads = 0;               // 0: every hardware thread
     std::string cpu_isa;                    // "", "auto" or a path name ("scalar", "avx2", ...);
                                             // the environment variable BTPOW_CPU_ISA overrides ""
-    std::vector<int> cuda_devices;          // 0-based CUDA ordinals; empty: every visible device
+    std::vector<int> cuda_devices;          // 0-based CUDA ordinals; empty: every visible device;
+                                            // each times its kernel variants at start and keeps the
+                                            // fastest (BTPOW_CUDA_ROTATIONS=funnel|split|multiply pins one)
     std::optional<std::uint64_t> nonce_start;  // first nonce of each job; empty: random per job
     SolutionCallback on_solution;           // optional, besides wait_for()
     LogCallback on_log;                     // optional; the library never prints
