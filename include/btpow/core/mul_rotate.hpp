@@ -9,11 +9,12 @@
 // The powers of two live in the constant bank on the GPU, so that ptxas keeps the multiplies
 // instead of turning them back into shifts.
 //
-// MulWord32<Mask> (SHA-256 words) and MulLane64<Mask> (Keccak lanes) behave like uint32_t and
-// uint64_t in the core's templates; bit N of Mask sends rotations (and right shifts) by N through
-// the multiplier, the others stay on the shifter. These are the GPU kernel's types in every
-// variant (with Mask 0 nothing goes through the multiplier); they compute the same on the host,
-// where tests check every variant the kernel is built with against the plain core.
+// MulWord32<Mask> (SHA-256 words) and MulLane64<Mask> (Keccak lanes), both a MulValue, behave
+// like uint32_t and uint64_t in the core's templates; bit N of Mask sends rotations (and right
+// shifts) by N through the multiplier, the others stay on the shifter. These are the GPU
+// kernel's types in every variant (with Mask 0 nothing goes through the multiplier); they
+// compute the same on the host, where tests check every variant the kernel is built with
+// against the plain core.
 #pragma once
 
 #include "config.hpp"
@@ -59,69 +60,68 @@ BTPOW_HD std::uint32_t mul_funnel_left(std::uint32_t low, std::uint32_t high) {
 
 }  // namespace detail
 
-template <std::uint32_t Mask>
-struct MulWord32 {
-    std::uint32_t v;
-    MulWord32() = default;
-    BTPOW_HD MulWord32(std::uint32_t x) : v(x) {}
+// A word (Raw = uint32_t) or lane (Raw = uint64_t) whose rotations by N go through the
+// multiplier when bit N of Mask is set. The plain operations forward to Raw's.
+template <class Raw, std::uint64_t Mask>
+struct MulValue {
+    Raw v;
+    MulValue() = default;
+    BTPOW_HD MulValue(Raw x) : v(x) {}
 };
+template <std::uint32_t Mask>
+using MulWord32 = MulValue<std::uint32_t, Mask>;
+template <std::uint64_t Mask>
+using MulLane64 = MulValue<std::uint64_t, Mask>;
 
-template <std::uint32_t M>
-BTPOW_HD MulWord32<M> operator+(MulWord32<M> a, MulWord32<M> b) { return a.v + b.v; }
-template <std::uint32_t M>
-BTPOW_HD MulWord32<M> operator^(MulWord32<M> a, MulWord32<M> b) { return a.v ^ b.v; }
-template <std::uint32_t M>
-BTPOW_HD MulWord32<M> operator&(MulWord32<M> a, MulWord32<M> b) { return a.v & b.v; }
-template <std::uint32_t M>
-BTPOW_HD MulWord32<M> operator|(MulWord32<M> a, MulWord32<M> b) { return a.v | b.v; }
-template <std::uint32_t M>
-BTPOW_HD MulWord32<M> operator~(MulWord32<M> a) { return ~a.v; }
+template <class R, std::uint64_t M>
+BTPOW_HD MulValue<R, M> operator+(MulValue<R, M> a, MulValue<R, M> b) { return a.v + b.v; }
+template <class R, std::uint64_t M>
+BTPOW_HD MulValue<R, M> operator^(MulValue<R, M> a, MulValue<R, M> b) { return a.v ^ b.v; }
+template <class R, std::uint64_t M>
+BTPOW_HD MulValue<R, M> operator&(MulValue<R, M> a, MulValue<R, M> b) { return a.v & b.v; }
+template <class R, std::uint64_t M>
+BTPOW_HD MulValue<R, M> operator|(MulValue<R, M> a, MulValue<R, M> b) { return a.v | b.v; }
+template <class R, std::uint64_t M>
+BTPOW_HD MulValue<R, M> operator~(MulValue<R, M> a) { return ~a.v; }
+template <class R, std::uint64_t M>
+BTPOW_HD MulValue<R, M> xor3(MulValue<R, M> a, MulValue<R, M> b, MulValue<R, M> c) { return xor3(a.v, b.v, c.v); }
+template <class R, std::uint64_t M>
+BTPOW_HD MulValue<R, M> ch(MulValue<R, M> e, MulValue<R, M> f, MulValue<R, M> g) { return ch(e.v, f.v, g.v); }
+template <class R, std::uint64_t M>
+BTPOW_HD MulValue<R, M> maj(MulValue<R, M> a, MulValue<R, M> b, MulValue<R, M> c) { return maj(a.v, b.v, c.v); }
+template <class R, std::uint64_t M>
+BTPOW_HD MulValue<R, M> chi(MulValue<R, M> a, MulValue<R, M> b, MulValue<R, M> c) { return chi(a.v, b.v, c.v); }
+template <class R, std::uint64_t M>
+BTPOW_HD MulValue<R, M> xor5(MulValue<R, M> a, MulValue<R, M> b, MulValue<R, M> c, MulValue<R, M> d,
+                             MulValue<R, M> e) {
+    return xor5(a.v, b.v, c.v, d.v, e.v);
+}
+template <class R, std::uint64_t M>
+BTPOW_HD MulValue<R, M> bswap64(MulValue<R, M> x) { return bswap64(x.v); }
 
-template <int N, std::uint32_t M>
-BTPOW_HD MulWord32<M> rotr32(MulWord32<M> x) {
+template <int N, std::uint64_t M>
+BTPOW_HD MulValue<std::uint32_t, M> rotr32(MulValue<std::uint32_t, M> x) {
     if constexpr (((M >> N) & 1u) != 0) {
         return detail::mul_funnel_left<32 - N>(x.v, x.v);
     } else {
         return rotr32<N>(x.v);
     }
 }
-template <int N, std::uint32_t M>
-BTPOW_HD MulWord32<M> shr32(MulWord32<M> x) {
+template <int N, std::uint64_t M>
+BTPOW_HD MulValue<std::uint32_t, M> shr32(MulValue<std::uint32_t, M> x) {
     if constexpr (((M >> N) & 1u) != 0) {
         return detail::mul_high(x.v, detail::mul_pow2<32 - N>());  // x >> N = hi32(x * 2^(32 - N))
     } else {
         return shr32<N>(x.v);
     }
 }
-template <std::uint32_t M>
-BTPOW_HD MulWord32<M> xor3(MulWord32<M> a, MulWord32<M> b, MulWord32<M> c) { return xor3(a.v, b.v, c.v); }
-template <std::uint32_t M>
-BTPOW_HD MulWord32<M> ch(MulWord32<M> e, MulWord32<M> f, MulWord32<M> g) { return ch(e.v, f.v, g.v); }
-template <std::uint32_t M>
-BTPOW_HD MulWord32<M> maj(MulWord32<M> a, MulWord32<M> b, MulWord32<M> c) { return maj(a.v, b.v, c.v); }
-
-template <std::uint64_t Mask>
-struct MulLane64 {
-    std::uint64_t v;
-    MulLane64() = default;
-    BTPOW_HD MulLane64(std::uint64_t x) : v(x) {}
-};
 
 // Three-input xor is one LOP3 on the GPU, so theta applies C[x - 1] ^ rotl1(C[x + 1]) in one step.
 template <std::uint64_t M>
-inline constexpr bool kKeccakFusedTheta<MulLane64<M>> = true;
-
-template <std::uint64_t M>
-BTPOW_HD MulLane64<M> operator^(MulLane64<M> a, MulLane64<M> b) { return a.v ^ b.v; }
-template <std::uint64_t M>
-BTPOW_HD MulLane64<M> operator&(MulLane64<M> a, MulLane64<M> b) { return a.v & b.v; }
-template <std::uint64_t M>
-BTPOW_HD MulLane64<M> operator|(MulLane64<M> a, MulLane64<M> b) { return a.v | b.v; }
-template <std::uint64_t M>
-BTPOW_HD MulLane64<M> operator~(MulLane64<M> a) { return ~a.v; }
+inline constexpr bool kKeccakFusedTheta<MulValue<std::uint64_t, M>> = true;
 
 template <int N, std::uint64_t M>
-BTPOW_HD MulLane64<M> rotl64(MulLane64<M> x) {
+BTPOW_HD MulValue<std::uint64_t, M> rotl64(MulValue<std::uint64_t, M> x) {
     if constexpr (N == 0 || N == 32 || ((M >> N) & 1u) == 0) {
         return rotl64<N>(x.v);
     } else {
@@ -138,24 +138,12 @@ BTPOW_HD MulLane64<M> rotl64(MulLane64<M> x) {
         return (static_cast<std::uint64_t>(new_hi) << 32) | new_lo;
     }
 }
-template <std::uint64_t M>
-BTPOW_HD MulLane64<M> xor3(MulLane64<M> a, MulLane64<M> b, MulLane64<M> c) { return xor3(a.v, b.v, c.v); }
-template <std::uint64_t M>
-BTPOW_HD MulLane64<M> xor5(MulLane64<M> a, MulLane64<M> b, MulLane64<M> c, MulLane64<M> d, MulLane64<M> e) {
-    return xor5(a.v, b.v, c.v, d.v, e.v);
-}
-template <std::uint64_t M>
-BTPOW_HD MulLane64<M> chi(MulLane64<M> a, MulLane64<M> b, MulLane64<M> c) { return chi(a.v, b.v, c.v); }
-template <std::uint64_t M>
-BTPOW_HD MulLane64<M> bswap64(MulLane64<M> x) { return bswap64(x.v); }
 
 // The plain value of a core word or lane.
 BTPOW_HD std::uint32_t raw(std::uint32_t x) { return x; }
 BTPOW_HD std::uint64_t raw(std::uint64_t x) { return x; }
-template <std::uint32_t M>
-BTPOW_HD std::uint32_t raw(MulWord32<M> x) { return x.v; }
-template <std::uint64_t M>
-BTPOW_HD std::uint64_t raw(MulLane64<M> x) { return x.v; }
+template <class R, std::uint64_t M>
+BTPOW_HD R raw(MulValue<R, M> x) { return x.v; }
 
 // How a GPU seal core computes its rotations: Word for SHA-256, Lane for Keccak.
 template <std::uint32_t ShaMask, std::uint64_t KeccakMask>
