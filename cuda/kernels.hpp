@@ -1,5 +1,6 @@
 // The CUDA backend's kernels as the host sees them (internal to cuda/): the production scan in
-// each rotation variant, its test-only checksum twin, and the launch shape. Kept C++17 so nvcc
+// each rotation variant and its test-only checksum twin (the launch shape and the loop are in
+// scan_loop.hpp). Kept C++17 so nvcc
 // and g++ both read it. The kernels themselves are in kernels.cuh, built once per variant
 // (kernels_<variant>.cu) so that the variants compile in parallel.
 #pragma once
@@ -10,13 +11,9 @@
 
 #include "btpow/core/plan.hpp"
 #include "cuda/rotations.hpp"
+#include "cuda/scan_loop.hpp"
 
 namespace btpow::cuda::kernels {
-
-inline constexpr unsigned kThreadsPerBlock = 256;
-// One launch covers at most this many nonces, so that a thread's 32-bit nonce index plus the
-// grid stride never wraps.
-inline constexpr std::uint64_t kMaxLaunchNonces = std::uint64_t(1) << 31;
 
 // Where a scan leaves its candidates (device memory). `found` counts every candidate, also those
 // beyond `capacity`: the host sees an overflow and recovers the batch (nothing is ever dropped).
@@ -26,19 +23,12 @@ struct CandidateBuffer {
     std::uint32_t capacity = 0;
 };
 
-struct LaunchShape {
-    unsigned blocks = 0;
-    unsigned threads_per_block = kThreadsPerBlock;
-    std::uint64_t threads() const { return std::uint64_t(blocks) * threads_per_block; }
-};
-
 // Resident blocks of the production kernel (variant `rotations`) per multiprocessor on the
 // current device.
 cudaError_t seal_scan_blocks_per_sm(Rotations rotations, int& blocks);
 
 // Queues the scan of nonces [start, start + count) (mod 2^64) on `stream`: one launch per piece
-// that neither crosses a multiple of 2^32 nor exceeds kMaxLaunchNonces, so the nonce's high word
-// is a kernel argument. Every nonce whose seal top is <= plan.threshold_top lands in `out`.
+// (for_each_piece, scan_loop.hpp). Every nonce whose seal top is <= plan.threshold_top lands in `out`.
 cudaError_t launch_seal_scan(Rotations rotations, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
                              const CandidateBuffer& out, LaunchShape shape, cudaStream_t stream);
 

@@ -1,5 +1,6 @@
 // The CUDA backend: without a device (or without CUDA in the build) it says so and never throws
-// from devices(); with one, every device passes the self-test, the production kernel's candidate
+// from devices(), and the kernel's own loop (cuda/scan_loop.hpp), run on the host for a simulated
+// grid, hashes every nonce of a range once and finds the CPU's candidates; with a device, every device passes the self-test, the production kernel's candidate
 // sets equal the CPU's on 2^24 nonces per rule (also across 2^32 and the 2^64 wrap), its seal
 // tops agree with the CPU's over 10^8 nonces (checksum), both in every rotation variant, an
 // overflowing batch loses nothing, and a worker reports each batch under its own job through a
@@ -20,6 +21,7 @@
 #include "btpow/core/seal_core.hpp"
 #include "cuda/checksum.hpp"
 #include "cuda/cuda.hpp"
+#include "cuda/scan_loop.hpp"
 #include "cuda/testing.hpp"
 #include "lib/cpu/cpu.hpp"
 
@@ -145,6 +147,45 @@ private:
     std::vector<std::string> failures_;
 };
 
+// The kernel's loop (cuda/scan_loop.hpp) run on the host for a simulated grid: every launch of
+// for_each_piece, every thread of the launch's grid, in order. Returns the candidates; `visits`
+// gets every nonce the threads hashed.
+struct HostSink {
+    std::vector<std::uint64_t>& candidates;
+    std::vector<std::uint64_t>& visits;
+    void take(const core::Plan& plan, std::uint64_t nonce, std::uint64_t top) {
+        visits.push_back(nonce);
+        if (top <= plan.threshold_top) candidates.push_back(nonce);
+    }
+};
+
+template <class Rot>
+std::vector<std::uint64_t> simulated_grid_scan(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+                                               const cuda::kernels::LaunchShape& shape,
+                                               std::vector<std::uint64_t>& visits) {
+    namespace kernels = cuda::kernels;
+    std::vector<std::uint64_t> candidates;
+    HostSink sink{candidates, visits};
+    kernels::for_each_piece(start, count, shape, true, [&](const kernels::Piece& piece) {
+        const std::uint32_t stride = piece.blocks * shape.threads_per_block;
+        for (std::uint32_t thread = 0; thread < stride; ++thread) {
+            if (plan.top_is_le)
+                kernels::scan_thread<Rot, true>(plan, piece, thread, stride, sink);
+            else
+                kernels::scan_thread<Rot, false>(plan, piece, thread, stride, sink);
+        }
+        return true;
+    });
+    return candidates;
+}
+
+// Sorts nonces by their offset from start (the order of the range, wrap included).
+std::vector<std::uint64_t> in_range_order(std::vector<std::uint64_t> nonces, std::uint64_t start) {
+    std::sort(nonces.begin(), nonces.end(),
+              [start](std::uint64_t x, std::uint64_t y) { return x - start < y - start; });
+    return nonces;
+}
+
 }  // namespace
 
 TEST_CASE("cuda: compiled() matches the build and devices() never throws", "[cuda]") {
@@ -218,6 +259,73 @@ TEST_CASE("cuda: rotation variants are named, and a bad BTPOW_CUDA_ROTATIONS is 
         CHECK(e.code() == btpow::ErrorCode::bad_option);
         CHECK(e.field() == cuda::kRotationsVariable);
         CHECK_THAT(e.what(), Catch::Contains("sideways") && Catch::Contains("funnel, split or multiply"));
+    }
+}
+
+TEST_CASE("cuda kernel loop (host): launches cover a range exactly, never cross 2^32, and stop at an error",
+          "[cuda][host]") {
+    namespace kernels = cuda::kernels;
+    const kernels::LaunchShape shape{528};
+    struct Case {
+        std::uint64_t start, count;
+    };
+    const Case cases[] = {{0, 1},
+                          {kTwoTo32 - 1, 2},
+                          {5, 1000},
+                          {std::numeric_limits<std::uint64_t>::max() - (kTwoTo32 << 1) - 5, kTwoTo32 << 3},
+                          {std::numeric_limits<std::uint64_t>::max(), 3},
+                          {123, kernels::kMaxLaunchNonces * 3 + 7}};
+    for (const Case& c : cases) {
+        INFO("start " << c.start << ", count " << c.count);
+        std::uint64_t next = c.start, covered = 0;
+        kernels::for_each_piece(c.start, c.count, shape, true, [&](const kernels::Piece& piece) {
+            const std::uint64_t first = (std::uint64_t(piece.nonce_high) << 32) | piece.low_start;
+            CHECK(first == next);
+            CHECK(piece.count > 0);
+            CHECK(piece.count <= kernels::kMaxLaunchNonces);
+            CHECK(std::uint64_t(piece.low_start) + piece.count <= kTwoTo32);
+            CHECK(piece.blocks >= 1);
+            CHECK(piece.blocks <= shape.blocks);
+            CHECK(std::uint64_t(piece.blocks - 1) * shape.threads_per_block < piece.count);  // no idle block
+            next = first + piece.count;
+            covered += piece.count;
+            return true;
+        });
+        CHECK(covered == c.count);
+    }
+    int launches = 0;
+    CHECK(kernels::for_each_piece(0, kTwoTo32 * 2, shape, 0, [&](const kernels::Piece&) { return ++launches; }) == 1);
+    CHECK(launches == 1);
+    CHECK(kernels::for_each_piece(7, 0, shape, 0, [](const kernels::Piece&) { return 1; }) == 0);
+}
+
+TEST_CASE("cuda kernel loop (host): a simulated grid hashes every nonce once and finds the CPU's candidates, "
+          "in every variant and rule, across 2^32 and 2^64",
+          "[cuda][host]") {
+    struct Range {
+        std::uint64_t start, count;
+    };
+    const Range ranges[] = {{1000, 3001}, {kTwoTo32 - 1500, 3000}, {std::uint64_t(0) - 1500, 3000}};
+    const cuda::kernels::LaunchShape shapes[] = {{3}, {100}};  // 768 threads; more threads than nonces
+    for (const btpow::Rule rule : btpow::kAllRules) {
+        const core::Plan plan = btpow::make_plan(test_job(rule, 64, 7));
+        for (const Range& range : ranges) {
+            const std::vector<std::uint64_t> expected =
+                in_range_order(cpu_candidates(plan, range.start, range.count), range.start);
+            REQUIRE(!expected.empty());
+            for (const auto& shape : shapes) {
+                INFO("rule " << btpow::to_string(rule) << ", start " << range.start << ", blocks " << shape.blocks);
+                std::vector<std::uint64_t> visits;
+                auto check = [&](std::vector<std::uint64_t> found) {
+                    CHECK(in_range_order(std::move(found), range.start) == expected);
+                    CHECK(in_range_order(visits, range.start) == every_nonce(range.start, range.count));
+                    visits.clear();
+                };
+                check(simulated_grid_scan<core::FunnelRotations>(plan, range.start, range.count, shape, visits));
+                check(simulated_grid_scan<core::SplitRotations>(plan, range.start, range.count, shape, visits));
+                check(simulated_grid_scan<core::MultiplyRotations>(plan, range.start, range.count, shape, visits));
+            }
+        }
     }
 }
 
