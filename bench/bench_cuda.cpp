@@ -46,7 +46,8 @@ std::uint64_t sized_launch(int ordinal, testing::Kernel kernel, std::uint64_t se
     return seals;
 }
 
-void run_kernel(benchmark::State& state, int ordinal, const KernelEntry& entry) {
+void run_kernel(benchmark::State& state, const btpow::CudaDeviceInfo& device, const KernelEntry& entry) {
+    const int ordinal = device.ordinal;
     double seconds = 0;
     std::uint64_t seals = 0;
     try {
@@ -63,6 +64,9 @@ void run_kernel(benchmark::State& state, int ordinal, const KernelEntry& entry) 
     }
     state.counters["seals_per_s"] = seconds > 0 ? double(seals) / seconds : 0.0;
     state.counters["seals_per_launch"] = double(seals) / double(state.iterations());
+    // What scripts/gpu_report.py needs to turn the instruction bound into seals/s on this device.
+    state.counters["multiprocessors"] = device.multiprocessors;
+    state.counters["max_sm_clock_mhz"] = device.clock_khz / 1000.0;
 }
 
 const int registered = [] {
@@ -79,12 +83,10 @@ const int registered = [] {
     for (const btpow::CudaDeviceInfo& device : devices) {
         for (const KernelEntry& entry : kKernels) {
             const std::string name = "cuda:" + std::to_string(device.ordinal) + "/" + entry.name;
-            const int ordinal = device.ordinal;
-            const std::string label = device.name;
             benchmark::RegisterBenchmark(name.c_str(),
-                                         [ordinal, &entry, label](benchmark::State& state) {
-                                             state.SetLabel(label);
-                                             run_kernel(state, ordinal, entry);
+                                         [device, &entry](benchmark::State& state) {
+                                             state.SetLabel(device.name);
+                                             run_kernel(state, device, entry);
                                          })
                 ->UseManualTime()
                 ->Iterations(kTimedLaunches)

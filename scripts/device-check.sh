@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The one command a GPU session runs on the device machine (from the repository root):
 #   scripts/device-check.sh            build (Release, sm_90 only), ctest (all tests, [cuda] included),
-#                                      the CUDA benchmark, SASS of the production kernel with the
+#                                      the CUDA benchmark with measured / bound per rotation variant and
+#                                      the baseline ratios (scripts/gpu_report.py, SM clock sampled
+#                                      during the run), SASS of the production kernel with the
 #                                      instruction count of its hot loop, compute-sanitizer memcheck,
 #                                      racecheck and initcheck on the short [cuda] tests.
 #   scripts/device-check.sh --static   no GPU needed: ptxas resource usage of each rotation variant
 #                                      for every default architecture, and the sm_90 instruction
-#                                      mix read from the cubins (scripts/sass_mix.py).
-# Results go to $OUT (default ./out): summary.txt plus at most 6 logs. Dependencies: when
-# .device/setup.sh exists (staged by /work/shared/device/stage-deps.sh, carried along), it is
+#                                      mix read from the cubins (scripts/sass_mix.py; also as JSON in
+#                                      $OUT/mix_sm90.json).
+# Results go to $OUT (default ./out): summary.txt plus logs and the files the report reads.
+# Dependencies: when .device/setup.sh exists (staged by /work/shared/device/stage-deps.sh, carried along), it is
 # sourced first. Every step has its own time limit so the whole run stays under 10 minutes on a
 # 16-core machine, and the summary is written as steps finish.
 set -uo pipefail
@@ -100,7 +103,7 @@ static_check() {
     done
   done
   note "== instruction mix of each kernel, sm_90 (scripts/sass_mix.py; the nonce loop is all but ~1% of it)"
-  python3 scripts/sass_mix.py "$work"/*_sm90.cubin | tee -a "$summary"
+  python3 scripts/sass_mix.py --json "$out/mix_sm90.json" "$work"/*_sm90.cubin | tee -a "$summary"
   rm -rf "$work"
 }
 
@@ -135,11 +138,18 @@ done
 count_sass "$out/sass.txt" | tee -a "$summary"
 static_check 90
 
-note "== CUDA benchmark (GPU time from CUDA events)"
+note "== CUDA benchmark (GPU time from CUDA events; SM clock sampled every 200 ms meanwhile)"
+nvidia-smi --query-gpu=clocks.sm --format=csv,noheader,nounits -lms 200 >"$out/sm_clock_mhz.txt" 2>&1 &
+sampler=$!
 timeout 60 "$build/bench/btpow_bench_cuda" --benchmark_out="$out/bench_cuda.json" \
   --benchmark_out_format=json >"$out/bench_cuda.txt" 2>&1
 note "bench: exit $?"
+kill "$sampler" 2>/dev/null
+wait "$sampler" 2>/dev/null
 grep -E "^cuda" "$out/bench_cuda.txt" | tee -a "$summary"
+note "== measured / bound (scripts/gpu_report.py)"
+python3 scripts/gpu_report.py "$out/bench_cuda.json" "$out/mix_sm90.json" "$out/sm_clock_mhz.txt" 2>&1 |
+  tee -a "$summary"
 
 note "== ctest (every test; the [cuda] ones need this GPU)"
 start=$(date +%s)

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Instruction mix of the seal kernels in a cubin, without cuobjdump (which only the GPU machine has).
 
-    python3 scripts/sass_mix.py kernels.cubin [more.cubin ...]
+    python3 scripts/sass_mix.py [--json FILE] kernels.cubin [more.cubin ...]
+
+--json FILE also writes the table as a JSON list, one object per kernel (scripts/gpu_report.py
+reads it to put the bound beside the measured rate).
 
 Each kernel is the ELF section .text.<mangled name>; on sm_70 and later every instruction is 16
 bytes and its opcode is the low 9 bits of the first 64-bit word (bits 9..11 say whether an operand
@@ -17,6 +20,7 @@ printed per SM and GHz (multiply by the device's SMs and SM clock; an H100 SXM h
 to 1.98 GHz). IMAD.HI is assumed to run at the IMAD rate; if it runs at half rate, the multiply
 variants are bound lower (the last column). Both are estimates until the GPU measures them."""
 import collections
+import json
 import re
 import struct
 import sys
@@ -62,7 +66,8 @@ def mix(code):
     return counts
 
 
-def main(paths):
+def main(paths, json_path=None):
+    rows = []
     print('kernel (variant rule sink)   instr    ALU   IMAD (.HI)  other  clk/warp  '
           'bound M/s per SM-GHz  (IMAD.HI half rate)')
     for path in paths:
@@ -80,11 +85,22 @@ def main(paths):
             per_ghz_half = 4 * 32 / clocks_half * 1000
             print(f'{short_name(name):28s} {total:5d}  {alu:5d}  {imad:5d} ({hi:4d})  {total - alu - imad:5d}  '
                   f'{clocks:8d}  {per_ghz:20.2f}  ({per_ghz_half:.2f})')
+            variant, rule, sink = short_name(name).split()
+            rows.append({'variant': variant, 'rule': rule, 'sink': sink, 'instructions': total, 'alu': alu,
+                         'imad': imad, 'imad_hi': hi, 'clocks_per_warp': clocks, 'seals_per_sm_ghz': per_ghz * 1e6,
+                         'seals_per_sm_ghz_imad_hi_half_rate': per_ghz_half * 1e6})
             detail = ', '.join(f'{ALU.get(op) or IMAD.get(op) or hex(op)} {n}' for op, n in c.most_common(8))
             print(f'    {detail}')
+    if json_path:
+        with open(json_path, 'w') as out:
+            json.dump(rows, out, indent=1)
 
 
 if __name__ == '__main__':
-    if len(sys.argv) < 2:
+    args = sys.argv[1:]
+    json_path = None
+    if args[:1] == ['--json'] and len(args) >= 2:
+        json_path, args = args[1], args[2:]
+    if not args or args[0].startswith('-'):
         sys.exit(__doc__)
-    main(sys.argv[1:])
+    main(args, json_path)
