@@ -34,7 +34,7 @@ std::vector<Rotations> allowed_rotations() {
     if (text == nullptr || *text == '\0') return {std::begin(kAllRotations), std::end(kAllRotations)};
     if (const std::optional<Rotations> r = parse_rotations(text)) return {*r};
     throw Error(ErrorCode::bad_option, kRotationsVariable,
-                std::string(kRotationsVariable) + " is \"" + text + "\"; expected funnel, split or multiply (or unset)");
+                std::string(kRotationsVariable) + " is \"" + text + "\"; expected " + kRotationNames + " (or unset)");
 }
 
 std::string format_rate(double seals_per_second) {

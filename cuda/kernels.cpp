@@ -8,6 +8,7 @@ namespace btpow::cuda::kernels {
 extern template struct KernelSet<core::FunnelRotations>;
 extern template struct KernelSet<core::SplitRotations>;
 extern template struct KernelSet<core::MultiplyRotations>;
+extern template struct KernelSet<core::FunnelLoopRotations>;
 
 namespace {
 
@@ -17,6 +18,7 @@ cudaError_t with_variant(Rotations rotations, Call call) {
         case Rotations::funnel: return call(KernelSet<core::FunnelRotations>{});
         case Rotations::split: return call(KernelSet<core::SplitRotations>{});
         case Rotations::multiply: return call(KernelSet<core::MultiplyRotations>{});
+        case Rotations::funnel_loop: return call(KernelSet<core::FunnelLoopRotations>{});
     }
     return cudaErrorInvalidValue;
 }

@@ -153,9 +153,10 @@ KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals) {
         if (kernel == Kernel::production)
             check(ordinal, scanner->calibrate());
         else
-            check(ordinal, scanner->set_rotations(kernel == Kernel::production_funnel  ? Rotations::funnel
-                                                  : kernel == Kernel::production_split ? Rotations::split
-                                                                                        : Rotations::multiply));
+            check(ordinal, scanner->set_rotations(kernel == Kernel::production_funnel    ? Rotations::funnel
+                                                  : kernel == Kernel::production_split   ? Rotations::split
+                                                  : kernel == Kernel::production_multiply ? Rotations::multiply
+                                                                                          : Rotations::funnel_loop));
         const Rotations rotations = scanner->rotations();
         const core::Plan plan =
             core::make_plan(block_and_hotkey.bytes.data(), threshold(difficulty, Rule::le).top64(), true);

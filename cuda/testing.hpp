@@ -52,6 +52,7 @@ enum class Kernel {
     production_funnel,      // the same with each rotation variant pinned
     production_split,
     production_multiply,
+    production_funnel_loop,
     cubit_single_block,     // the cubit-style baseline, one block of 256 threads (cubit's launch)
     cubit_full_grid,        // the same baseline on a grid sized like ours
 };

@@ -9,7 +9,9 @@ CLOCKS      optional: SM clock samples in MHz taken while the benchmark ran, one
             `nvidia-smi --query-gpu=clocks.sm --format=csv,noheader,nounits -lms 200` prints them)
 
 The bound of a rotation variant is SMs x SM clock x its seals per SM and GHz (sass_mix.py's
-cost model, for the kernel the benchmark times: rule le, candidate scan). The clock is the median
+cost model, for the kernel the benchmark times: rule le, candidate scan); funnel-loop, whose
+Keccak rounds are a loop, is held to funnel's bound (the same instructions per seal plus the
+loop's own). The clock is the median
 of the samples; without samples it is the device's maximum clock, and the report says so. Every
 figure printed is computed from the files given; nothing is assumed about the device."""
 import json
@@ -17,14 +19,17 @@ import re
 import statistics
 import sys
 
-VARIANTS = ('funnel', 'split', 'multiply')
+VARIANTS = ('funnel', 'split', 'multiply', 'funnel-loop')
+# A variant whose static count is not per seal (a loop over Keccak's rounds) is held to the bound
+# of the straight-line variant with the same instructions.
+SAME_MIX = {'funnel-loop': 'funnel'}
 
 
 def load_bench(path):
     """{device ordinal: {entry: benchmark object}} from Google Benchmark's JSON output."""
     devices = {}
     for bench in json.load(open(path)).get('benchmarks', []):
-        m = re.match(r'cuda:(\d+)/([a-z_]+)', bench.get('name', ''))
+        m = re.match(r'cuda:(\d+)/([a-z_-]+)', bench.get('name', ''))
         if m:
             devices.setdefault(int(m.group(1)), {})[m.group(2)] = bench
     return devices
@@ -57,7 +62,7 @@ def report(bench_path, mix_path, clocks_path=None):
         print('no CUDA benchmark results in', bench_path, '(no device, or the benchmark did not run)')
         return 1
     mix = {row['variant']: row for row in json.load(open(mix_path))
-           if row['rule'] == 'le' and row['sink'] == 'scan'}
+           if row['rule'] == 'le' and row['sink'] == 'scan' and row.get('per_seal', True)}
     samples = load_clocks(clocks_path) if clocks_path else []
     for ordinal, entries in sorted(devices.items()):
         first = next(iter(entries.values()))
@@ -74,7 +79,7 @@ def report(bench_path, mix_path, clocks_path=None):
               f'{"measured/bound":>15s}')
         for variant in VARIANTS:
             measured = rate(entries.get('rotations_' + variant))
-            row = mix.get(variant)
+            row = mix.get(SAME_MIX.get(variant, variant))
             if row is None:
                 print(f'  rotations_{variant:12s} {mega(measured):>12s}  (no instruction mix for this variant)')
                 continue
@@ -82,7 +87,8 @@ def report(bench_path, mix_path, clocks_path=None):
             bound_half = sms * clock / 1000 * row['seals_per_sm_ghz_imad_hi_half_rate']
             ratio = '-' if measured is None or bound <= 0 else f'{100 * measured / bound:.1f} %'
             half = f'({mega(bound_half)})'
-            print(f'  rotations_{variant:12s} {mega(measured):>12s} {mega(bound):>10s} {half:>20s} {ratio:>15s}')
+            note = f'  (bound of {SAME_MIX[variant]})' if variant in SAME_MIX else ''
+            print(f'  rotations_{variant:12s} {mega(measured):>12s} {mega(bound):>10s} {half:>20s} {ratio:>15s}{note}')
         production = rate(entries.get('production'))
         print(f'  {"production":22s} {mega(production):>12s}   (the variant calibration picks)')
         for baseline in ('cubit_full_grid', 'cubit_single_block'):

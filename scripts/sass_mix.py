@@ -44,15 +44,27 @@ def sections(path):
         yield data[names_at + name:end].decode(), data[offset:offset + size]
 
 
-def short_name(mangled):
-    masks = re.search(r'MulRotationsILj(\d+)EL[my](\d+)E', mangled)
-    variant = '?'
-    if masks:
-        variant = {('0', '0'): 'funnel', ('0', '18446744073709551615'): 'split',
-                   ('4294049791', '18446744073709551615'): 'multiply'}.get(masks.groups(), 'mul' + '/'.join(masks.groups()))
-    rule = 'le' if 'ELb1E' in mangled else 'be/sdk'
+VARIANTS = {('0', '0', '0'): 'funnel', ('0', '18446744073709551615', '0'): 'split',
+            ('4294049791', '18446744073709551615', '0'): 'multiply', ('0', '0', '1'): 'funnel-loop'}
+# Variants whose Keccak rounds 1..22 are a loop (11 passes): their static count is not per seal.
+LOOPED = {'funnel-loop'}
+
+
+def kernel_kind(mangled):
+    """(variant, rule, sink) of a seal_scan_kernel<MulRotations<Sha, Keccak, Loop>, TopIsLe, Sink>."""
+    m = re.search(r'MulRotationsILj(\d+)EL[my](\d+)ELb([01])EEELb([01])E', mangled)
+    if not m:
+        return '?', '?', '?'
+    masks = m.group(1, 2, 3)
+    variant = VARIANTS.get(masks, 'mul' + '/'.join(masks))
+    rule = 'le' if m.group(4) == '1' else 'be/sdk'
     sink = 'checksum' if 'SumTops' in mangled else 'scan'
-    return f'{variant:8s} {rule:6s} {sink}'
+    return variant, rule, sink
+
+
+def short_name(mangled):
+    variant, rule, sink = kernel_kind(mangled)
+    return f'{variant:11s} {rule:6s} {sink}'
 
 
 def mix(code):
@@ -68,7 +80,7 @@ def mix(code):
 
 def main(paths, json_path=None):
     rows = []
-    print('kernel (variant rule sink)   instr    ALU   IMAD (.HI)  other  clk/warp  '
+    print('kernel (variant rule sink)      instr    ALU   IMAD (.HI)  other  clk/warp  '
           'bound M/s per SM-GHz  (IMAD.HI half rate)')
     for path in paths:
         for name, code in sections(path):
@@ -83,10 +95,14 @@ def main(paths, json_path=None):
             clocks_half = max(total, 2 * alu, 2 * imad + 2 * hi)
             per_ghz = 4 * 32 / clocks * 1000
             per_ghz_half = 4 * 32 / clocks_half * 1000
-            print(f'{short_name(name):28s} {total:5d}  {alu:5d}  {imad:5d} ({hi:4d})  {total - alu - imad:5d}  '
-                  f'{clocks:8d}  {per_ghz:20.2f}  ({per_ghz_half:.2f})')
-            variant, rule, sink = short_name(name).split()
-            rows.append({'variant': variant, 'rule': rule, 'sink': sink, 'instructions': total, 'alu': alu,
+            variant, rule, sink = kernel_kind(name)
+            looped = variant in LOOPED
+            bound = ('  (static: the round loop runs 11 times)' if looped else
+                     f'{per_ghz:20.2f}  ({per_ghz_half:.2f})')
+            print(f'{short_name(name):31s} {total:5d}  {alu:5d}  {imad:5d} ({hi:4d})  {total - alu - imad:5d}  '
+                  f'{clocks:8d}  {bound}')
+            rows.append({'variant': variant, 'rule': rule, 'sink': sink, 'per_seal': not looped,
+                         'instructions': total, 'alu': alu,
                          'imad': imad, 'imad_hi': hi, 'clocks_per_warp': clocks, 'seals_per_sm_ghz': per_ghz * 1e6,
                          'seals_per_sm_ghz_imad_hi_half_rate': per_ghz_half * 1e6})
             detail = ', '.join(f'{ALU.get(op) or IMAD.get(op) or hex(op)} {n}' for op, n in c.most_common(8))

@@ -231,6 +231,7 @@ TEST_CASE("the CUDA kernel's loop body equals the fast core in every rotation va
             REQUIRE(top_with<btpow::core::FunnelRotations>(plan, nonce) == expected);
             REQUIRE(top_with<btpow::core::SplitRotations>(plan, nonce) == expected);
             REQUIRE(top_with<btpow::core::MultiplyRotations>(plan, nonce) == expected);
+            REQUIRE(top_with<btpow::core::FunnelLoopRotations>(plan, nonce) == expected);
             REQUIRE(top_with<Mixed>(plan, nonce) == expected);
         }
     }

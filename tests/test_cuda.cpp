@@ -258,7 +258,7 @@ TEST_CASE("cuda: rotation variants are named, and a bad BTPOW_CUDA_ROTATIONS is 
     } catch (const btpow::Error& e) {
         CHECK(e.code() == btpow::ErrorCode::bad_option);
         CHECK(e.field() == cuda::kRotationsVariable);
-        CHECK_THAT(e.what(), Catch::Contains("sideways") && Catch::Contains("funnel, split or multiply"));
+        CHECK_THAT(e.what(), Catch::Contains("sideways") && Catch::Contains(cuda::kRotationNames));
     }
 }
 
@@ -324,6 +324,7 @@ TEST_CASE("cuda kernel loop (host): a simulated grid hashes every nonce once and
                 check(simulated_grid_scan<core::FunnelRotations>(plan, range.start, range.count, shape, visits));
                 check(simulated_grid_scan<core::SplitRotations>(plan, range.start, range.count, shape, visits));
                 check(simulated_grid_scan<core::MultiplyRotations>(plan, range.start, range.count, shape, visits));
+                check(simulated_grid_scan<core::FunnelLoopRotations>(plan, range.start, range.count, shape, visits));
             }
         }
     }

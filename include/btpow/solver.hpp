@@ -40,7 +40,8 @@ struct SolverOptions {
                                             // the environment variable BTPOW_CPU_ISA overrides ""
     std::vector<int> cuda_devices;          // 0-based CUDA ordinals; empty: every visible device;
                                             // each times its kernel variants at start and keeps the
-                                            // fastest (BTPOW_CUDA_ROTATIONS=funnel|split|multiply pins one)
+                                            // fastest (BTPOW_CUDA_ROTATIONS pins one: funnel, split,
+                                            // multiply or funnel-loop)
     std::optional<std::uint64_t> nonce_start;  // first nonce of each job; empty: random per job
     SolutionCallback on_solution;           // optional, besides wait_for()
     LogCallback on_log;                     // optional; the library never prints

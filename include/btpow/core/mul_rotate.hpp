@@ -145,15 +145,17 @@ BTPOW_HD std::uint64_t raw(std::uint64_t x) { return x; }
 template <class R, std::uint64_t M>
 BTPOW_HD R raw(MulValue<R, M> x) { return x.v; }
 
-// How a GPU seal core computes its rotations: Word for SHA-256, Lane for Keccak.
-template <std::uint32_t ShaMask, std::uint64_t KeccakMask>
+// How a GPU seal core computes its rotations: Word for SHA-256, Lane for Keccak; and whether
+// Keccak's middle rounds run as a loop (keccak_seal_rounds).
+template <std::uint32_t ShaMask, std::uint64_t KeccakMask, bool KeccakRoundLoop = false>
 struct MulRotations {
     using Word = MulWord32<ShaMask>;
     using Lane = MulLane64<KeccakMask>;
+    static constexpr bool kKeccakRoundLoop = KeccakRoundLoop;
 };
 
-// The policies the CUDA kernel is built with (cuda/rotations.hpp names them funnel, split and
-// multiply). Per seal on sm_90, split moves about 1 340 of some 5 300 shifter-pipe instructions
+// The policies the CUDA kernel is built with (cuda/rotations.hpp names them funnel, split,
+// multiply and funnel-loop). Per seal on sm_90, split moves about 1 340 of some 5 300 shifter-pipe instructions
 // to the multiplier, multiply about 1 700: every rotation and shift except the message
 // schedule's rotations by 17, 18 and 19, which stay on the shifter so that the two pipes carry
 // about equal work (BENCHMARKS.md has the counts).
@@ -161,5 +163,9 @@ inline constexpr std::uint32_t kMultiplyShaMask = ~((1u << 17) | (1u << 18) | (1
 using FunnelRotations = MulRotations<0u, 0u>;
 using SplitRotations = MulRotations<0u, ~std::uint64_t{0}>;
 using MultiplyRotations = MulRotations<kMultiplyShaMask, ~std::uint64_t{0}>;
+// funnel's instructions with Keccak rounds 1..22 as a loop: about 1 900 SASS instructions of code
+// instead of about 5 500, for the case that the straight-line kernel outgrows the GPU's
+// instruction caches (timed against funnel at start like the others).
+using FunnelLoopRotations = MulRotations<0u, 0u, true>;
 
 }  // namespace btpow::core

@@ -39,7 +39,7 @@ BTPOW_HD std::uint64_t seal_top(const Plan& plan, std::uint64_t nonce) {
 }
 
 // The same seal top from the nonce's SHA-256 words w0 = nonce_word0(n), w1 = nonce_word1(n), with
-// the rotations computed as `Rotations` says (a MulRotations, mul_rotate.hpp):
+// the rotations (and Keccak's round loop) as `Rotations` says (a MulRotations, mul_rotate.hpp):
 // the body of the CUDA kernel's nonce loop.
 template <class Rotations, bool TopIsLe>
 BTPOW_HD std::uint64_t seal_top_words(const Plan& plan, std::uint32_t w0, std::uint32_t w1) {
@@ -51,7 +51,7 @@ BTPOW_HD std::uint64_t seal_top_words(const Plan& plan, std::uint32_t w0, std::u
                      Lane(lane_from_words(raw(digest[2]), raw(digest[3]))),
                      Lane(lane_from_words(raw(digest[4]), raw(digest[5]))),
                      Lane(lane_from_words(raw(digest[6]), raw(digest[7])))};
-    return raw(keccak_seal_top<TopIsLe>(lanes));
+    return raw(keccak_seal_top<TopIsLe, Rotations::kKeccakRoundLoop>(lanes));
 }
 
 BTPOW_HD bool is_candidate(const Plan& plan, std::uint64_t nonce) {
