@@ -86,6 +86,9 @@ detail::WorkerList make_workers(Backend backend, unsigned cpu_threads, const std
     return workers;
 }
 
+std::mutex test_workers_mutex;
+std::function<detail::WorkerList()> test_workers;
+
 // What the engine keeps per device (stats key = Worker::id()).
 struct Slot {
     std::string id, backend, device;
@@ -312,6 +315,11 @@ Solver::Solver(SolverOptions options) : impl_(std::make_unique<Impl>()) {
     const auto& o = impl_->options;
     LogCallback log = [impl = impl_.get()](LogLevel level, std::string_view m) { impl->log(level, std::string(m)); };
     auto workers = make_workers(o.backend, o.cpu_threads, o.cpu_isa, o.cuda_devices, log);
+    {
+        std::lock_guard lock(test_workers_mutex);
+        if (test_workers)
+            for (auto& w : test_workers()) workers.push_back(std::move(w));
+    }
     impl_->crew_ = std::make_unique<Crew<Impl>>(*impl_, std::move(workers), impl_->slots_);
     impl_->started_ = Clock::now();
     impl_->crew_->start();
@@ -319,6 +327,11 @@ Solver::Solver(SolverOptions options) : impl_(std::make_unique<Impl>()) {
 }
 
 Solver::~Solver() { stop(); }
+
+void detail::set_test_workers(std::function<WorkerList()> factory) {
+    std::lock_guard lock(test_workers_mutex);
+    test_workers = std::move(factory);
+}
 
 std::uint64_t Solver::submit(const Job& job) {
     auto state = std::make_shared<JobState>();
