@@ -91,11 +91,11 @@ PY
 
 # ptxas resource usage of each rotation variant of the production kernel for the given
 # architectures, and the instruction mix of the sm_90 code read straight from the cubins
-# (scripts/sass_mix.py: no cuobjdump needed). The compiles run in parallel.
+# (scripts/sass_mix.py: no cuobjdump needed), on standard output. The compiles run in parallel.
 static_check() {
   local nvcc=${CUDACXX:-nvcc} archs=("$@") work
   work=$(mktemp -d)
-  note "== ptxas resource usage of the production kernel ($($nvcc --version | tail -n 1))"
+  echo "== ptxas resource usage of the production kernel ($($nvcc --version | tail -n 1))"
   for variant in funnel split multiply funnel_loop; do
     for arch in "${archs[@]}"; do
       $nvcc -std=c++17 -O3 -arch=sm_$arch -I include -I . -Xptxas -v -cubin "cuda/kernels_$variant.cu" \
@@ -110,20 +110,24 @@ static_check() {
              kind = kind (index($0, "SumTops") ? "/checksum" : "/scan") } \
            /bytes stack frame/ { stack = $0 } \
            /Used [0-9]+ registers/ { print tag " " kind ": " $5 " registers; " stack }' \
-        "$work/${variant}_sm$arch.log" | sed 's/  */ /g' | tee -a "$summary"
+        "$work/${variant}_sm$arch.log" | sed 's/  */ /g'
     done
   done
-  note "== instruction mix of each kernel, sm_90 (scripts/sass_mix.py; the nonce loop is all but ~1% of it)"
-  python3 scripts/sass_mix.py --json "$out/mix_sm90.json" "$work"/*_sm90.cubin | tee -a "$summary"
+  echo "== instruction mix of each kernel, sm_90 (scripts/sass_mix.py; the nonce loop is all but ~1% of it)"
+  python3 scripts/sass_mix.py --json "$out/mix_sm90.json" "$work"/*_sm90.cubin
   rm -rf "$work"
 }
 
 if [ "${1:-}" = "--static" ]; then
-  static_check 75 80 86 89 90
+  static_check 75 80 86 89 90 | tee -a "$summary"
   exit 0
 fi
 
 [ -f .device/setup.sh ] && source .device/setup.sh
+# The sm_90 instruction mix needs only the CPU: it compiles beside the build and the GPU steps,
+# and its output joins the summary before the report that reads it.
+static_check 90 >"$out/static.txt" 2>&1 &
+static_pid=$!
 note "== device"
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv,noheader 2>&1 | tee -a "$summary"
 build=${BTPOW_DEVICE_BUILD_DIR:-$root/build-device}
@@ -139,7 +143,7 @@ build_rc=$?
 note "build: exit $build_rc after $(($(date +%s) - start)) s"
 grep -A3 "Compiling entry function.*seal_scan_kernel" "$out/build.log" | grep -E "registers|stack" |
   sed 's/^ *//' | sort | uniq -c | tee -a "$summary"
-[ $build_rc -eq 0 ] || { note "build failed: see build.log"; exit 1; }
+[ $build_rc -eq 0 ] || { note "build failed: see build.log"; wait "$static_pid"; exit 1; }
 
 note "== SASS of the production kernel, each rotation variant (sm_90, cuobjdump)"
 : >"$out/sass.txt"
@@ -147,7 +151,6 @@ for object in $(find "$build" -name 'kernels_*.cu.o' | sort); do
   cuobjdump -sass "$object" >>"$out/sass.txt" 2>&1
 done
 count_sass "$out/sass.txt" | tee -a "$summary"
-static_check 90
 
 note "== CUDA benchmark (GPU time from CUDA events; SM clock sampled every 200 ms meanwhile)"
 nvidia-smi --query-gpu=clocks.sm --format=csv,noheader,nounits -lms 200 >"$out/sm_clock_mhz.txt" 2>&1 &
@@ -158,6 +161,8 @@ note "bench: exit $?"
 kill "$sampler" 2>/dev/null
 wait "$sampler" 2>/dev/null
 grep -E "^cuda" "$out/bench_cuda.txt" | tee -a "$summary"
+wait "$static_pid"
+tee -a "$summary" <"$out/static.txt"
 note "== measured / bound (scripts/gpu_report.py)"
 python3 scripts/gpu_report.py "$out/bench_cuda.json" "$out/mix_sm90.json" "$out/sm_clock_mhz.txt" 2>&1 |
   tee -a "$summary"
