@@ -167,7 +167,7 @@ std::vector<CudaDeviceInfo> devices(std::string* error) {
     }
 }
 
-detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallback& log) {
+detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallback& log, unsigned batch_ms) {
     const std::vector<Rotations> variants = allowed_rotations();  // a bad setting fails first
     std::string listing_error;
     const std::vector<CudaDeviceInfo> visible = devices(&listing_error);
@@ -220,6 +220,7 @@ detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallb
             log_to(log, LogLevel::error, tag + " refused: self-test failed: " + failures);
             continue;
         }
+        if (batch_ms > 0) scanner->set_target_seconds(batch_ms / 1000.0);
         if (const Status s = scanner->calibrate(passed); !s.ok()) {
             log_to(log, LogLevel::error, tag + " refused: calibration failed: " + describe(s));
             continue;

@@ -19,7 +19,8 @@ std::vector<CudaDeviceInfo> devices(std::string* error = nullptr);
 
 // One worker per requested ordinal (empty: every visible device). Each device must pass the
 // self-test (known vectors through the production kernel) or it is refused: logged, and left
-// out. Throws Error(no_device) when no device is left.
-detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallback& log);
+// out. Throws Error(no_device) when no device is left. batch_ms: SolverOptions::cuda_batch_ms
+// (0: the default target), already checked by the engine.
+detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallback& log, unsigned batch_ms = 0);
 
 }  // namespace btpow::cuda

@@ -87,6 +87,9 @@ public:
     kernels::LaunchShape shape() const { return shape_; }
     std::uint64_t tuned_batch() const { return batch_; }
     double target_seconds() const { return target_seconds_; }
+    // Replaces the default target kernel time per batch (open() sets 50 ms, or 15 ms under a
+    // display watchdog); calibrate() and retune() aim for it.
+    void set_target_seconds(double seconds) { target_seconds_ = seconds; }
     cudaStream_t stream() const { return stream_; }
     const testing::ScanReport& report() const { return report_; }
 

@@ -22,7 +22,7 @@ std::vector<CudaDeviceInfo> devices(std::string* error) {
     return {};
 }
 
-detail::WorkerList make_workers(const std::vector<int>&, const LogCallback&) { no_cuda_backend("backend"); }
+detail::WorkerList make_workers(const std::vector<int>&, const LogCallback&, unsigned) { no_cuda_backend("backend"); }
 
 namespace testing {
 

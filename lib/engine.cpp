@@ -50,7 +50,8 @@ void emit(const LogCallback& log, LogLevel level, const std::string& message) {
 // The workers a backend choice stands for. CUDA workers come first so that their host threads
 // start before the CPU threads take every core.
 detail::WorkerList make_workers(Backend backend, unsigned cpu_threads, const std::string& cpu_isa,
-                                const std::vector<int>& cuda_devices, const LogCallback& log) {
+                                const std::vector<int>& cuda_devices, const LogCallback& log,
+                                unsigned cuda_batch_ms = 0) {
     detail::WorkerList workers;
     std::string why;  // why no CUDA device was usable, for the error below
     auto add_cpu = [&] {
@@ -58,7 +59,7 @@ detail::WorkerList make_workers(Backend backend, unsigned cpu_threads, const std
         for (auto& w : cpu::make_workers(cpu_threads, isa)) workers.push_back(std::move(w));
     };
     auto add_cuda = [&] {
-        for (auto& w : cuda::make_workers(cuda_devices, log)) workers.push_back(std::move(w));
+        for (auto& w : cuda::make_workers(cuda_devices, log, cuda_batch_ms)) workers.push_back(std::move(w));
     };
     switch (backend) {
         case Backend::cpu: add_cpu(); break;
@@ -179,6 +180,7 @@ private:
 };
 
 constexpr std::size_t kRecentJobs = 16;                    // superseded jobs still verifiable
+constexpr unsigned kMaxCudaBatchMs = 1000;                 // SolverOptions::cuda_batch_ms
 constexpr auto kSampleEvery = std::chrono::milliseconds(250);
 constexpr double kHistorySeconds = 61.0;
 
@@ -314,7 +316,11 @@ Solver::Solver(SolverOptions options) : impl_(std::make_unique<Impl>()) {
     impl_->options = std::move(options);
     const auto& o = impl_->options;
     LogCallback log = [impl = impl_.get()](LogLevel level, std::string_view m) { impl->log(level, std::string(m)); };
-    auto workers = make_workers(o.backend, o.cpu_threads, o.cpu_isa, o.cuda_devices, log);
+    if (o.cuda_batch_ms > kMaxCudaBatchMs)
+        throw Error(ErrorCode::bad_option, "cuda_batch_ms",
+                    "cuda_batch_ms: expected 1.." + std::to_string(kMaxCudaBatchMs) +
+                        " milliseconds of GPU time per batch (0: the default), got " + std::to_string(o.cuda_batch_ms));
+    auto workers = make_workers(o.backend, o.cpu_threads, o.cpu_isa, o.cuda_devices, log, o.cuda_batch_ms);
     {
         std::lock_guard lock(test_workers_mutex);
         if (test_workers)

@@ -372,6 +372,8 @@ TEST_CASE("cli: bad input exits 2 and names the flag", "[cli]") {
         {with(solve, {"--timeout", "soon"}), "--timeout"},
         {with(solve, {"--threads", "0"}), "--threads"},
         {with(solve, {"--devices", "0,,1"}), "--devices"},
+        {with(solve, {"--cuda-batch-ms", "0"}), "--cuda-batch-ms"},
+        {with(solve, {"--cuda-batch-ms", "5000"}), "--cuda-batch-ms"},
         {with(solve, {"--backend", "quantum"}), "--backend"},
         {with({"solve"}, {"--block-hash", kZeroBlock, "--account", kAlice, "--difficulty", "1000"}), "--block-number"},
         {with({"solve", "--jobs", "-"}, {"--block-hash", kZeroBlock}), "--block-hash"},  // exclusive

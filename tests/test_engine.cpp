@@ -161,6 +161,23 @@ TEST_CASE("a CUDA-only solver without a device is refused with no_device", "[eng
     }
 }
 
+TEST_CASE("a CUDA batch time over 1000 ms is refused, naming the option", "[engine]") {
+    btpow::SolverOptions options;
+    options.backend = btpow::Backend::cpu;
+    options.cuda_batch_ms = 1001;
+    try {
+        btpow::Solver solver(options);
+        FAIL("no error");
+    } catch (const btpow::Error& e) {
+        CHECK(e.code() == btpow::ErrorCode::bad_option);
+        CHECK(e.field() == "cuda_batch_ms");
+        CHECK_THAT(e.what(), Catch::Contains("1..1000 milliseconds"));
+    }
+    options.cuda_batch_ms = 20;  // any value in range is taken, with or without a GPU
+    btpow::Solver solver(options);
+    solver.stop();
+}
+
 TEST_CASE("parse_backend names the field on a bad value", "[engine]") {
     CHECK(btpow::parse_backend("all") == btpow::Backend::all);
     CHECK(btpow::to_string(btpow::Backend::auto_select) == "auto");

@@ -32,6 +32,13 @@ unsigned parse_thread_count(std::string_view text, std::string_view field) {
     return static_cast<unsigned>(value);
 }
 
+unsigned parse_batch_ms(std::string_view text, std::string_view field) {
+    constexpr std::uint64_t kMaxMs = 1000;
+    const std::uint64_t value = parse_u64(text, field);
+    if (value == 0 || value > kMaxMs) refuse(field, "milliseconds from 1 to 1000", text);
+    return static_cast<unsigned>(value);
+}
+
 double parse_seconds(std::string_view text, std::string_view field) {
     constexpr double kMaxSeconds = 100.0 * 365 * 24 * 3600;
     double value = 0;

@@ -15,6 +15,9 @@ std::uint64_t parse_positive_count(std::string_view text, std::string_view field
 // A thread count, 1 .. 4096.
 unsigned parse_thread_count(std::string_view text, std::string_view field);
 
+// Milliseconds of GPU time per CUDA batch, 1 .. 1000.
+unsigned parse_batch_ms(std::string_view text, std::string_view field);
+
 // A finite number of seconds > 0 (decimals allowed), at most about 100 years.
 double parse_seconds(std::string_view text, std::string_view field);
 

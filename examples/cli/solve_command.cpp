@@ -28,6 +28,7 @@ struct SolveFlags {
     std::string rule = "le";
     std::string backend = "auto";
     std::string devices;
+    std::string batch_ms;
     std::string threads;
     std::string timeout;
     std::string count = "1";
@@ -68,6 +69,7 @@ int run_solve(const SolveFlags& flags) {
     options.backend = parse_backend(flags.backend, "--backend");
     if (!flags.threads.empty()) options.cpu_threads = parse_thread_count(flags.threads, "--threads");
     if (!flags.devices.empty()) options.cuda_devices = parse_device_list(flags.devices, "--devices");
+    if (!flags.batch_ms.empty()) options.cuda_batch_ms = parse_batch_ms(flags.batch_ms, "--cuda-batch-ms");
     options.on_log = [&status](LogLevel level, std::string_view message) { status.log(level, message); };
 
     Solver solver(options);
@@ -102,6 +104,10 @@ void add_solve_command(CLI::App& app, CommandBody& selected) {
         ->capture_default_str();
     command->add_option("--devices", flags->devices, "CUDA ordinals to use (default: every visible device)")
         ->type_name("0,1");
+    command->add_option("--cuda-batch-ms", flags->batch_ms,
+                        "GPU time per CUDA batch, 1-1000 ms (default 50, or 15 on a display GPU); a new job "
+                        "reaches the GPU within about two batches")
+        ->type_name("MS");
     command->add_option("--threads", flags->threads, "CPU threads (default: every hardware thread)")->type_name("T");
     command->add_option("--timeout", flags->timeout, "Give up on a job after this many seconds (default: never)")
         ->type_name("SECONDS");

@@ -42,6 +42,9 @@ struct SolverOptions {
                                             // each times its kernel variants at start and keeps the
                                             // fastest (BTPOW_CUDA_ROTATIONS pins one: funnel, split,
                                             // multiply or funnel-loop)
+    unsigned cuda_batch_ms = 0;             // GPU time each CUDA batch aims for, 1..1000 ms; 0: 50 ms
+                                            // (15 ms on a device with a display watchdog). Shorter:
+                                            // a new job reaches the GPU sooner; longer: fewer launches
     std::optional<std::uint64_t> nonce_start;  // first nonce of each job; empty: random per job
     SolutionCallback on_solution;           // optional, besides wait_for()
     LogCallback on_log;                     // optional; the library never prints
