@@ -89,15 +89,21 @@ const btpow::DeviceStats* find_device(const btpow::Stats& stats, const std::stri
     return nullptr;
 }
 
+// One CPU thread beside the scripted device, logging into `log`.
+btpow::SolverOptions one_cpu_thread(LogLines& log) {
+    btpow::SolverOptions options;
+    options.backend = btpow::Backend::cpu;
+    options.cpu_threads = 1;
+    options.on_log = log.callback();
+    return options;
+}
+
 }  // namespace
 
 TEST_CASE("a backend's false candidates are compute errors and never reach the caller", "[engine][faults]") {
     ScriptedDevices lying(0);
     LogLines log;
-    btpow::SolverOptions options;
-    options.backend = btpow::Backend::cpu;
-    options.cpu_threads = 1;
-    options.on_log = log.callback();
+    btpow::SolverOptions options = one_cpu_thread(log);
     std::vector<btpow::Solution> delivered;
     std::mutex delivered_mutex;
     options.on_solution = [&](const btpow::Solution& s) {
@@ -126,10 +132,7 @@ TEST_CASE("a backend's false candidates are compute errors and never reach the c
 TEST_CASE("a worker that fails is dropped and reported, and the CPU carries on and solves", "[engine][faults]") {
     ScriptedDevices failing(3);
     LogLines log;
-    btpow::SolverOptions options;
-    options.backend = btpow::Backend::cpu;
-    options.cpu_threads = 1;
-    options.on_log = log.callback();
+    btpow::SolverOptions options = one_cpu_thread(log);
     btpow::Solver solver(options);
     solver.submit(fault_job(~0ull));  // nothing passes: the CPU just hashes
     std::this_thread::sleep_for(300ms);
