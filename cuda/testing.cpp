@@ -79,6 +79,31 @@ double time_on_stream(int ordinal, cudaStream_t stream, Enqueue enqueue) {
     return ms / 1000.0;
 }
 
+// The cubit-style baseline's inputs in device memory: H as hex text, the threshold as cubit's
+// `upper` (rule be's threshold, 32 little-endian bytes), and the solution word set to ~0.
+struct BaselineInputs {
+    DeviceMemory<char> hex;
+    DeviceMemory<std::uint8_t> upper;
+    DeviceMemory<unsigned long long> solution;
+    baseline::BaselineArgs args;
+
+    BaselineInputs(int ordinal, const Hash32& block_and_hotkey, const Difficulty& difficulty) {
+        const std::string text = block_and_hotkey.hex().substr(2);  // cubit takes no 0x
+        const Uint256 upper_value = threshold(difficulty, Rule::be);
+        std::uint8_t bytes[32];
+        for (int i = 0; i < 32; ++i) bytes[i] = static_cast<std::uint8_t>(upper_value.limbs[i / 8] >> (8 * (i % 8)));
+        check(ordinal, cudaMalloc(&hex.pointer, 64), "cudaMalloc");
+        check(ordinal, cudaMalloc(&upper.pointer, sizeof bytes), "cudaMalloc");
+        check(ordinal, cudaMalloc(&solution.pointer, sizeof(unsigned long long)), "cudaMalloc");
+        check(ordinal, cudaMemcpy(hex.pointer, text.data(), 64, cudaMemcpyHostToDevice), "cudaMemcpy");
+        check(ordinal, cudaMemcpy(upper.pointer, bytes, sizeof bytes, cudaMemcpyHostToDevice), "cudaMemcpy");
+        check(ordinal, cudaMemset(solution.pointer, 0xff, sizeof(unsigned long long)), "cudaMemset");
+        args.block_and_hotkey_hex = hex.pointer;
+        args.upper = upper.pointer;
+        args.solution = solution.pointer;
+    }
+};
+
 }  // namespace
 
 std::vector<std::uint64_t> scan_candidates(int ordinal, const core::Plan& plan, std::uint64_t start,
@@ -181,7 +206,6 @@ KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals) {
         return timing;
     }
 
-    // The cubit-style baseline reads H as hex text and the threshold as cubit's `upper`.
     unsigned blocks = 1;
     if (kernel == Kernel::cubit_full_grid) {
         int per_sm = 0, multiprocessors = 0;
@@ -194,24 +218,8 @@ KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals) {
     const std::uint64_t threads = std::uint64_t(blocks) * baseline::kCubitThreadsPerBlock;
     const std::uint64_t interval = std::max<std::uint64_t>(1, (seals + threads - 1) / threads);
     timing.seals = interval * threads;
-
-    const std::string hex = block_and_hotkey.hex().substr(2);  // cubit takes no 0x
-    const Uint256 upper_value = threshold(difficulty, Rule::be);
-    std::uint8_t upper[32];
-    for (int i = 0; i < 32; ++i) upper[i] = static_cast<std::uint8_t>(upper_value.limbs[i / 8] >> (8 * (i % 8)));
-    DeviceMemory<char> hex_on_device;
-    DeviceMemory<std::uint8_t> upper_on_device;
-    DeviceMemory<unsigned long long> solution;
-    check(ordinal, cudaMalloc(&hex_on_device.pointer, 64), "cudaMalloc");
-    check(ordinal, cudaMalloc(&upper_on_device.pointer, sizeof upper), "cudaMalloc");
-    check(ordinal, cudaMalloc(&solution.pointer, sizeof(unsigned long long)), "cudaMalloc");
-    check(ordinal, cudaMemcpy(hex_on_device.pointer, hex.data(), 64, cudaMemcpyHostToDevice), "cudaMemcpy");
-    check(ordinal, cudaMemcpy(upper_on_device.pointer, upper, sizeof upper, cudaMemcpyHostToDevice), "cudaMemcpy");
-    check(ordinal, cudaMemset(solution.pointer, 0xff, sizeof(unsigned long long)), "cudaMemset");
-    baseline::BaselineArgs args;
-    args.block_and_hotkey_hex = hex_on_device.pointer;
-    args.upper = upper_on_device.pointer;
-    args.solution = solution.pointer;
+    const BaselineInputs inputs(ordinal, block_and_hotkey, difficulty);
+    const baseline::BaselineArgs& args = inputs.args;
     auto enqueue = [&](std::uint64_t per_thread) {
         return [&args, blocks, stream, per_thread] {
             return baseline::launch_cubit_style(args, 0, per_thread, blocks, baseline::kCubitThreadsPerBlock, stream);
@@ -220,6 +228,20 @@ KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals) {
     time_on_stream(ordinal, stream, enqueue(1));
     timing.seconds = time_on_stream(ordinal, stream, enqueue(interval));
     return timing;
+}
+
+std::uint64_t baseline_first_hit(int ordinal, const Hash32& block_and_hotkey, std::uint64_t difficulty,
+                                 std::uint64_t count) {
+    require_device(ordinal);
+    check(ordinal, cudaSetDevice(ordinal), "cudaSetDevice");
+    const BaselineInputs inputs(ordinal, block_and_hotkey, Difficulty::from_u64(difficulty));
+    const std::uint64_t interval =
+        std::max<std::uint64_t>(1, (count + baseline::kCubitThreadsPerBlock - 1) / baseline::kCubitThreadsPerBlock);
+    check(ordinal, baseline::launch_cubit_style(inputs.args, 0, interval, 1, baseline::kCubitThreadsPerBlock, nullptr),
+          "baseline launch");
+    unsigned long long first = 0;
+    check(ordinal, cudaMemcpy(&first, inputs.solution.pointer, sizeof first, cudaMemcpyDeviceToHost), "cudaMemcpy");
+    return first;
 }
 
 }  // namespace btpow::cuda::testing

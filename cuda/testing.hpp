@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "btpow/core/plan.hpp"
+#include "btpow/types.hpp"
 #include "cuda/rotations.hpp"
 
 namespace btpow::cuda::testing {
@@ -61,6 +62,13 @@ struct KernelTiming {
     std::uint64_t seals = 0;  // nonces hashed by the timed launch
     double seconds = 0;       // its time on the GPU (CUDA events)
 };
+
+// The cubit-style baseline of the benchmark (one block of 256 threads) over nonces [0, count)
+// (rounded up to a multiple of 256) for block-and-hotkey hash H at difficulty d: its smallest
+// nonce whose seal, read big-endian, is below floor((2^256 - 1) / d), or ~0 when there is none.
+// The tests check it against the reference, so the benchmark's speed-up compares like with like.
+std::uint64_t baseline_first_hit(int ordinal, const Hash32& block_and_hotkey, std::uint64_t difficulty,
+                                 std::uint64_t count);
 
 // One timed launch of `kernel` over about `seals` nonces (rounded to the launch shape), after an
 // untimed warm-up launch. The job is the SPEC §2 worked example at a difficulty with no hits.

@@ -3,8 +3,8 @@
 // grid, hashes every nonce of a range once and finds the CPU's candidates; with a device, every device passes the self-test, the production kernel's candidate
 // sets equal the CPU's on 2^24 nonces per rule (also across 2^32 and the 2^64 wrap), its seal
 // tops agree with the CPU's over 10^8 nonces (checksum), both in every rotation variant, an
-// overflowing batch loses nothing, and a worker reports each batch under its own job through a
-// job switch. Tests that need a GPU print "SKIPPED: ..." when there is none (ctest shows them as
+// overflowing batch loses nothing, a worker reports each batch under its own job through a job
+// switch, and the benchmark's cubit-style baseline computes the same seals as the reference. Tests that need a GPU print "SKIPPED: ..." when there is none (ctest shows them as
 // skipped).
 #include <catch2/catch.hpp>
 
@@ -347,6 +347,28 @@ TEST_CASE("cuda: every device passes the self-test and gets a worker", "[cuda][s
         CHECK(workers[i]->device() == list[i].name);
     }
     CHECK(log.size() >= workers.size());  // one "self-test passed" line per device
+}
+
+TEST_CASE("cuda: the benchmark's cubit-style baseline computes the chain's seals", "[cuda][short]") {
+    // Its first hit under cubit's comparison (seal read big-endian, strictly below M / d) equals
+    // the reference's first nonce passing rule be: the speed-up compares like with like.
+    const auto list = devices_or_skip();
+    if (list.empty()) return;
+    constexpr std::uint64_t kDifficulty = 100;
+    constexpr std::uint64_t kCount = 4096;
+    const btpow::Job job = test_job(btpow::Rule::be, kDifficulty, 9);
+    std::uint64_t expected = ~std::uint64_t{0};
+    for (std::uint64_t n = 0; n < kCount; ++n)
+        if (btpow::verify(job, n).passes(btpow::Rule::be)) {
+            expected = n;
+            break;
+        }
+    REQUIRE(expected != ~std::uint64_t{0});  // d = 100: a hit in 4096 nonces all but surely
+    const btpow::Hash32 h = btpow::block_and_hotkey_hash(job.block_hash, job.account);
+    for (const auto& device : list) {
+        INFO("device " << device.ordinal << ": " << device.name);
+        CHECK(cuda::testing::baseline_first_hit(device.ordinal, h, kDifficulty, kCount) == expected);
+    }
 }
 
 TEST_CASE("cuda: candidate sets equal the CPU's on 2^24 nonces per rule, across 2^32 and 2^64", "[cuda]") {
