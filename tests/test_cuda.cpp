@@ -1,11 +1,12 @@
-// The CUDA backend: without a device (or without CUDA in the build) it says so and never throws
+// The CUDA backend. Without a device (or without CUDA in the build) it says so and never throws
 // from devices(), and the kernel's own loop (cuda/scan_loop.hpp), run on the host for a simulated
-// grid, hashes every nonce of a range once and finds the CPU's candidates; with a device, every device passes the self-test, the production kernel's candidate
-// sets equal the CPU's on 2^24 nonces per rule (also across 2^32 and the 2^64 wrap), its seal
-// tops agree with the CPU's over 10^8 nonces (checksum), both in every rotation variant, an
-// overflowing batch loses nothing, a worker reports each batch under its own job through a job
-// switch, and the benchmark's cubit-style baseline computes the same seals as the reference. Tests that need a GPU print "SKIPPED: ..." when there is none (ctest shows them as
-// skipped).
+// grid, hashes every nonce of a range once and finds the CPU's candidates. With a device: every
+// device passes the self-test; the production kernel's candidate sets equal the CPU's on 2^24
+// nonces per rule (also across 2^32 and the 2^64 wrap) and its seal tops agree with the CPU's
+// over 10^8 nonces (checksum), both in every kernel variant; an overflowing batch loses nothing;
+// a worker reports each batch under its own job through a job switch; and the benchmark's
+// cubit-style baseline computes the same seals as the reference. Tests that need a GPU print
+// "SKIPPED: ..." when there is none (ctest shows them as skipped).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
