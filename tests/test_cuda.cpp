@@ -1,19 +1,22 @@
 // The CUDA backend. Without a device (or without CUDA in the build) it says so and never throws
 // from devices(), and the kernel's own loop (cuda/scan_loop.hpp), run on the host for a simulated
 // grid, hashes every nonce of a range once and finds the CPU's candidates. With a device: every
-// device passes the self-test; the production kernel's candidate sets equal the CPU's on 2^24
-// nonces per rule (also across 2^32 and the 2^64 wrap) and its seal tops agree with the CPU's
-// over 10^8 nonces (checksum), both in every kernel variant; an overflowing batch loses nothing;
-// a worker reports each batch under its own job through a job switch; and the benchmark's
-// cubit-style baseline computes the same seals as the reference. Tests that need a GPU print
-// "SKIPPED: ..." when there is none (ctest shows them as skipped).
+// device passes the self-test; the solver solves d = 10^6 under every rule on the GPU alone with
+// no compute error; the production kernel's candidate sets equal the CPU's on 2^24 nonces per
+// rule (also across 2^32 and the 2^64 wrap) and its seal tops agree with the CPU's over 10^8
+// nonces (checksum), both in every kernel variant; an overflowing batch loses nothing; a worker
+// reports each batch under its own job through a job switch; and the benchmark's cubit-style
+// baseline computes the same seals as the reference. Tests that need a GPU print "SKIPPED: ..."
+// when there is none (ctest shows them as skipped).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -370,6 +373,27 @@ TEST_CASE("cuda: the benchmark's cubit-style baseline computes the chain's seals
         INFO("device " << device.ordinal << ": " << device.name);
         CHECK(cuda::testing::baseline_first_hit(device.ordinal, h, kDifficulty, kCount) == expected);
     }
+}
+
+TEST_CASE("cuda: the solver finds a solution at d = 10^6 under every rule, with no compute error", "[cuda]") {
+    const auto list = devices_or_skip();
+    if (list.empty()) return;
+    btpow::SolverOptions options;
+    options.backend = btpow::Backend::cuda;
+    btpow::Solver solver(options);
+    for (const btpow::Rule rule : btpow::kAllRules) {
+        INFO("rule " << btpow::to_string(rule));
+        const btpow::Job job = test_job(rule, 1'000'000, 11);
+        solver.submit(job);
+        const std::optional<btpow::Solution> solution = solver.wait_for(std::chrono::seconds(60));
+        REQUIRE(solution);
+        CHECK(solution->job == job);
+        CHECK(solution->backend.rfind("cuda:", 0) == 0);
+        CHECK(btpow::verify(job, solution->nonce).passes(rule));
+    }
+    const btpow::Stats stats = solver.stats();
+    CHECK(stats.total.compute_errors == 0);
+    for (const auto& device : stats.devices) CHECK_FALSE(device.failed);
 }
 
 TEST_CASE("cuda: candidate sets equal the CPU's on 2^24 nonces per rule, across 2^32 and 2^64", "[cuda]") {
