@@ -164,8 +164,9 @@ grep -E "^cuda" "$out/bench_cuda.txt" | tee -a "$summary"
 wait "$static_pid"
 tee -a "$summary" <"$out/static.txt"
 note "== measured / bound (scripts/gpu_report.py)"
-python3 scripts/gpu_report.py "$out/bench_cuda.json" "$out/mix_sm90.json" "$out/sm_clock_mhz.txt" 2>&1 |
-  tee -a "$summary"
+python3 scripts/gpu_report.py "$out/bench_cuda.json" "$out/mix_sm90.json" "$out/sm_clock_mhz.txt" \
+  >"$out/report.txt" 2>&1
+tee -a "$summary" <"$out/report.txt"
 
 note "== ctest (every test; the [cuda] ones need this GPU)"
 start=$(date +%s)
@@ -185,5 +186,10 @@ for tool in memcheck racecheck initcheck; do
   [ $rc -eq 0 ] || status=1
   note "$tool: exit $rc ($(grep -E "ERROR SUMMARY|RACECHECK SUMMARY" "$out/sanitizer.log" | tail -n 1))"
 done
+# The end of the output is what a caller sees first: the report and the verdicts once more.
+note "== recap"
+{ cat "$out/report.txt"; grep -E "^(ctest|memcheck|racecheck|initcheck):|tests passed|tests failed" "$summary"; } \
+  >"$out/recap.txt"
+tee -a "$summary" <"$out/recap.txt"
 note "done: logs in $out (overall exit $status)"
 exit $status
