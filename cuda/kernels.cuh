@@ -35,12 +35,20 @@ struct SumTops {
     __device__ void finish() { atomicAdd(sum, static_cast<unsigned long long>(partial)); }
 };
 
+// Launch bounds: 256 threads per block; with BTPOW_CUDA_MIN_BLOCKS (CMake option of that name)
+// also the resident blocks per SM to build for, which caps the registers.
+#if defined(BTPOW_CUDA_MIN_BLOCKS)
+#define BTPOW_SCAN_LAUNCH_BOUNDS __launch_bounds__(kThreadsPerBlock, BTPOW_CUDA_MIN_BLOCKS)
+#else
+#define BTPOW_SCAN_LAUNCH_BOUNDS __launch_bounds__(kThreadsPerBlock)
+#endif
+
 // The plan is a __grid_constant__ parameter: it stays in the constant bank, read as uniform
 // operands, never copied per thread. The loop is scan_thread (scan_loop.hpp): a piece never
 // crosses a multiple of 2^32, so the nonce's high word, hence SHA-256 word W1 and everything
 // derived from it alone, is loop-invariant (SPEC §2: W0 = bswap32(low), W1 = bswap32(high)).
 template <class Rot, bool TopIsLe, class Sink>
-__global__ void __launch_bounds__(kThreadsPerBlock)
+__global__ void BTPOW_SCAN_LAUNCH_BOUNDS
     seal_scan_kernel(const __grid_constant__ core::Plan plan, Piece piece, Sink sink) {
     scan_thread<Rot, TopIsLe>(plan, piece, blockIdx.x * blockDim.x + threadIdx.x, gridDim.x * blockDim.x, sink);
     sink.finish();

@@ -25,4 +25,14 @@ set(_btpow_cuda_kernel_options -lineinfo)
 if(BTPOW_CUDA_PTXAS_VERBOSE)
   list(APPEND _btpow_cuda_kernel_options -Xptxas=-v)
 endif()
+# A tuning knob, off by default: the production kernel's resident blocks per SM asked of ptxas
+# (__launch_bounds__' second argument), which caps its registers (4 blocks of 256 threads: 64).
+set(BTPOW_CUDA_MIN_BLOCKS "" CACHE STRING "Resident blocks per SM the scan kernel is built for (empty: ptxas decides)")
 set_source_files_properties(${BTPOW_CUDA_KERNEL_SOURCES} PROPERTIES COMPILE_OPTIONS "${_btpow_cuda_kernel_options}")
+if(BTPOW_CUDA_MIN_BLOCKS)
+  if(NOT BTPOW_CUDA_MIN_BLOCKS MATCHES "^[1-9][0-9]*$")
+    message(FATAL_ERROR "BTPOW_CUDA_MIN_BLOCKS: expected a positive integer, got '${BTPOW_CUDA_MIN_BLOCKS}'")
+  endif()
+  set_source_files_properties(${BTPOW_CUDA_KERNEL_SOURCES} PROPERTIES
+                              COMPILE_DEFINITIONS "BTPOW_CUDA_MIN_BLOCKS=${BTPOW_CUDA_MIN_BLOCKS}")
+endif()

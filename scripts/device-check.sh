@@ -136,8 +136,11 @@ generator=()
 
 note "== build (Release, CUDA architecture 90)"
 start=$(date +%s)
+# BTPOW_DEVICE_CMAKE_ARGS: extra configure arguments, e.g. -DBTPOW_CUDA_MIN_BLOCKS=4 (with a build
+# directory of its own, BTPOW_DEVICE_BUILD_DIR) to time a register-capped kernel.
+read -r -a extra_cmake_args <<<"${BTPOW_DEVICE_CMAKE_ARGS:-}"
 { timeout 60 cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DBTPOW_ENABLE_CUDA=ON \
-    -DBTPOW_CUDA_ARCHITECTURES=90 -DBTPOW_CUDA_PTXAS_VERBOSE=ON &&
+    -DBTPOW_CUDA_ARCHITECTURES=90 -DBTPOW_CUDA_PTXAS_VERBOSE=ON "${extra_cmake_args[@]}" &&
   timeout 220 cmake --build "$build" -j "$jobs"; } >"$out/build.log" 2>&1
 build_rc=$?
 note "build: exit $build_rc after $(($(date +%s) - start)) s"
