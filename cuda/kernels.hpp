@@ -1,8 +1,8 @@
 // The CUDA backend's kernels as the host sees them (internal to cuda/): the production scan in
-// each rotation variant and its test-only checksum twin (the launch shape and the loop are in
-// scan_loop.hpp). Kept C++17 so nvcc
-// and g++ both read it. The kernels themselves are in kernels.cuh, built once per variant
-// (kernels_<variant>.cu) so that the variants compile in parallel.
+// each variant and its test-only checksum twin (the launch shape and the loop are in
+// scan_loop.hpp). Kept C++17 so nvcc and g++ both read it. The kernels themselves are in
+// kernels.cuh, built once per variant (kernels_<variant>.cu) so that the variants compile in
+// parallel.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +28,8 @@ struct CandidateBuffer {
 cudaError_t seal_scan_blocks_per_sm(Rotations rotations, int& blocks);
 
 // Queues the scan of nonces [start, start + count) (mod 2^64) on `stream`: one launch per piece
-// (for_each_piece, scan_loop.hpp). Every nonce whose seal top is <= plan.threshold_top lands in `out`.
+// (for_each_piece, scan_loop.hpp). Every nonce whose seal top is <= plan.threshold_top lands in
+// `out`.
 cudaError_t launch_seal_scan(Rotations rotations, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
                              const CandidateBuffer& out, LaunchShape shape, cudaStream_t stream);
 

@@ -169,7 +169,7 @@ BTPOW_HD void keccak_f1600(U64 (&a)[25]) {
 
 // Rounds 0..22 of the seal's permutation from the digest lanes; round 0 is specialised for the
 // known input (21 of 25 lanes are constants, 19 of them zero). RoundLoop: rounds 1..22 run as a
-// loop of 11 passes of two rounds (on the GPU, about a third of the code for about 1 % more
+// loop of 11 passes of two rounds (on the GPU, about a third of the code for 1-2 % more
 // instructions per seal) instead of straight-line code; both compute the same.
 template <bool RoundLoop = false, class U64>
 BTPOW_HD void keccak_seal_rounds(const U64 (&digest)[4], U64 (&a)[25]) {
