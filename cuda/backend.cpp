@@ -129,7 +129,13 @@ std::vector<CudaDeviceInfo> devices(std::string* error) {
         int count = 0;
         if (const cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess) {
             cudaGetLastError();
-            if (error) *error = "cudaGetDeviceCount failed: " + cuda_error_text(e);
+            if (error) {
+                *error = "cudaGetDeviceCount failed: " + cuda_error_text(e);
+                // The runtime says this both when no driver is installed and when it is too old.
+                if (e == cudaErrorInsufficientDriver)
+                    *error += " (no NVIDIA driver is loaded, or it is older than this build's CUDA " +
+                              std::to_string(CUDART_VERSION / 1000) + " runtime needs)";
+            }
             return {};
         }
         if (count == 0) {
