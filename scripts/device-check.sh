@@ -6,13 +6,16 @@
 #                                      during the run), SASS of the production kernel with the
 #                                      instruction count of its hot loop, compute-sanitizer memcheck,
 #                                      racecheck and initcheck on the short [cuda] tests.
+#   scripts/device-check.sh --bench-only
+#                                      the same without ctest and compute-sanitizer: a quick timing
+#                                      of a build option (see BTPOW_DEVICE_CMAKE_ARGS below).
 #   scripts/device-check.sh --static   no GPU needed: ptxas resource usage of each rotation variant
 #                                      for every default architecture, and the sm_90 instruction
 #                                      mix read from the cubins (scripts/sass_mix.py; also as JSON in
 #                                      $OUT/mix_sm90.json).
 # Results go to $OUT (default ./out): summary.txt plus logs and the files the report reads.
-# Dependencies: when .device/setup.sh exists (staged by /work/shared/device/stage-deps.sh, carried along), it is
-# sourced first. Every step has its own time limit so the whole run stays under 10 minutes on a
+# Dependencies: when .device/setup.sh exists (staged by /work/shared/device/stage-deps.sh and
+# carried along), it is sourced first. Every step has its own time limit so the whole run stays under 10 minutes on a
 # 16-core machine, and the summary is written as steps finish.
 set -uo pipefail
 
@@ -118,7 +121,12 @@ static_check() {
   rm -rf "$work"
 }
 
-if [ "${1:-}" = "--static" ]; then
+mode=${1:-full}
+case "$mode" in
+  full | --bench-only | --static) ;;
+  *) echo "usage: scripts/device-check.sh [--bench-only | --static]" >&2; exit 2 ;;
+esac
+if [ "$mode" = "--static" ]; then
   static_check 75 80 86 89 90 | tee -a "$summary"
   exit 0
 fi
@@ -171,31 +179,33 @@ python3 scripts/gpu_report.py "$out/bench_cuda.json" "$out/mix_sm90.json" "$out/
   >"$out/report.txt" 2>&1
 tee -a "$summary" <"$out/report.txt"
 
-note "== ctest (every test; the [cuda] ones need this GPU)"
-start=$(date +%s)
-(cd "$build" && timeout 150 ctest -j 4 --output-on-failure --timeout 140) >"$out/ctest.log" 2>&1
-rc=$?
-[ $rc -eq 0 ] || status=1
-note "ctest: exit $rc after $(($(date +%s) - start)) s"
-grep -E "tests passed|tests failed|\(Skipped\)|\(Failed\)|\(Timeout\)|Not Run" "$out/ctest.log" | tee -a "$summary"
-
-note "== compute-sanitizer on the short [cuda] tests"
-: >"$out/sanitizer.log"
-# Some runtimes (gVisor) refuse the sanitizer outright ("Device not supported"): that is said as
-# such, not counted as a finding against the code.
-for tool in memcheck racecheck initcheck; do
-  timeout 45 compute-sanitizer --tool "$tool" --error-exitcode 99 "$build/tests/btpow_tests" "[cuda][short]" \
-    >"$out/sanitizer-$tool.log" 2>&1
+if [ "$mode" = "full" ]; then
+  note "== ctest (every test; the [cuda] ones need this GPU)"
+  start=$(date +%s)
+  (cd "$build" && timeout 150 ctest -j 4 --output-on-failure --timeout 140) >"$out/ctest.log" 2>&1
   rc=$?
-  { echo "---- $tool (exit $rc)"; cat "$out/sanitizer-$tool.log"; } >>"$out/sanitizer.log"
-  if [ $rc -ne 0 ] && grep -q "Device not supported" "$out/sanitizer-$tool.log"; then
-    note "$tool: unavailable here (compute-sanitizer: Device not supported on this machine's runtime)"
-  else
-    [ $rc -eq 0 ] || status=1
-    note "$tool: exit $rc ($(grep -E "ERROR SUMMARY|RACECHECK SUMMARY" "$out/sanitizer-$tool.log" | tail -n 1))"
-  fi
-  rm -f "$out/sanitizer-$tool.log"
-done
+  [ $rc -eq 0 ] || status=1
+  note "ctest: exit $rc after $(($(date +%s) - start)) s"
+  grep -E "tests passed|tests failed|\(Skipped\)|\(Failed\)|\(Timeout\)|Not Run" "$out/ctest.log" | tee -a "$summary"
+
+  note "== compute-sanitizer on the short [cuda] tests"
+  : >"$out/sanitizer.log"
+  # Some runtimes (gVisor) refuse the sanitizer outright ("Device not supported"): that is said as
+  # such, not counted as a finding against the code.
+  for tool in memcheck racecheck initcheck; do
+    timeout 45 compute-sanitizer --tool "$tool" --error-exitcode 99 "$build/tests/btpow_tests" "[cuda][short]" \
+      >"$out/sanitizer-$tool.log" 2>&1
+    rc=$?
+    { echo "---- $tool (exit $rc)"; cat "$out/sanitizer-$tool.log"; } >>"$out/sanitizer.log"
+    if [ $rc -ne 0 ] && grep -q "Device not supported" "$out/sanitizer-$tool.log"; then
+      note "$tool: unavailable here (compute-sanitizer: Device not supported on this machine's runtime)"
+    else
+      [ $rc -eq 0 ] || status=1
+      note "$tool: exit $rc ($(grep -E "ERROR SUMMARY|RACECHECK SUMMARY" "$out/sanitizer-$tool.log" | tail -n 1))"
+    fi
+    rm -f "$out/sanitizer-$tool.log"
+  done
+fi
 # The end of the output is what a caller sees first: the report and the verdicts once more.
 note "== recap"
 { cat "$out/report.txt"; grep -E "^(ctest|memcheck|racecheck|initcheck):|tests passed|tests failed" "$summary"; } \
