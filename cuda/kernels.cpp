@@ -25,8 +25,8 @@ cudaError_t with_variant(Rotations rotations, Call call) {
 
 }  // namespace
 
-cudaError_t seal_scan_blocks_per_sm(Rotations rotations, int& blocks) {
-    return with_variant(rotations, [&](auto set) { return set.blocks_per_sm(blocks); });
+cudaError_t seal_scan_blocks_per_sm(Rotations rotations, unsigned threads_per_block, int& blocks) {
+    return with_variant(rotations, [&](auto set) { return set.blocks_per_sm(threads_per_block, blocks); });
 }
 
 cudaError_t launch_seal_scan(Rotations rotations, const core::Plan& plan, std::uint64_t start, std::uint64_t count,

@@ -70,14 +70,15 @@ cudaError_t launch_pieces(const core::Plan& plan, std::uint64_t start, std::uint
 }  // namespace
 
 template <class Rot>
-cudaError_t KernelSet<Rot>::blocks_per_sm(int& blocks) {
+cudaError_t KernelSet<Rot>::blocks_per_sm(unsigned threads_per_block, int& blocks) {
     int le = 0, be = 0;
+    const int threads = static_cast<int>(threads_per_block);
     if (const cudaError_t e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(
-            &le, seal_scan_kernel<Rot, true, RecordCandidates>, kThreadsPerBlock, 0);
+            &le, seal_scan_kernel<Rot, true, RecordCandidates>, threads, 0);
         e != cudaSuccess)
         return e;
     if (const cudaError_t e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(
-            &be, seal_scan_kernel<Rot, false, RecordCandidates>, kThreadsPerBlock, 0);
+            &be, seal_scan_kernel<Rot, false, RecordCandidates>, threads, 0);
         e != cudaSuccess)
         return e;
     blocks = std::max(1, std::min(le, be));

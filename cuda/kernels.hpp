@@ -23,9 +23,9 @@ struct CandidateBuffer {
     std::uint32_t capacity = 0;
 };
 
-// Resident blocks of the production kernel (variant `rotations`) per multiprocessor on the
-// current device.
-cudaError_t seal_scan_blocks_per_sm(Rotations rotations, int& blocks);
+// Resident blocks of `threads_per_block` threads (at most kThreadsPerBlock) of the production
+// kernel (variant `rotations`) per multiprocessor on the current device.
+cudaError_t seal_scan_blocks_per_sm(Rotations rotations, unsigned threads_per_block, int& blocks);
 
 // Queues the scan of nonces [start, start + count) (mod 2^64) on `stream`: one launch per piece
 // (for_each_piece, scan_loop.hpp). Every nonce whose seal top is <= plan.threshold_top lands in
@@ -44,7 +44,7 @@ cudaError_t launch_top_checksum(Rotations rotations, const core::Plan& plan, std
 // functions above.
 template <class Rot>
 struct KernelSet {
-    static cudaError_t blocks_per_sm(int& blocks);
+    static cudaError_t blocks_per_sm(unsigned threads_per_block, int& blocks);
     static cudaError_t seal_scan(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
                                  const CandidateBuffer& out, LaunchShape shape, cudaStream_t stream);
     static cudaError_t top_checksum(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
