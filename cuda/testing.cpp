@@ -79,6 +79,16 @@ double time_on_stream(int ordinal, cudaStream_t stream, Enqueue enqueue) {
     return ms / 1000.0;
 }
 
+// The variant a production_<variant> entry of Kernel pins.
+Rotations pinned_rotations(Kernel kernel) {
+    switch (kernel) {
+        case Kernel::production_split: return Rotations::split;
+        case Kernel::production_multiply: return Rotations::multiply;
+        case Kernel::production_funnel_loop: return Rotations::funnel_loop;
+        default: return Rotations::funnel;
+    }
+}
+
 // The cubit-style baseline's inputs in device memory: H as hex text, the threshold as cubit's
 // `upper` (rule be's threshold, 32 little-endian bytes), and the solution word set to ~0.
 struct BaselineInputs {
@@ -178,10 +188,7 @@ KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals) {
         if (kernel == Kernel::production)
             check(ordinal, scanner->calibrate());
         else
-            check(ordinal, scanner->set_rotations(kernel == Kernel::production_funnel    ? Rotations::funnel
-                                                  : kernel == Kernel::production_split   ? Rotations::split
-                                                  : kernel == Kernel::production_multiply ? Rotations::multiply
-                                                                                          : Rotations::funnel_loop));
+            check(ordinal, scanner->set_rotations(pinned_rotations(kernel)));
         const Rotations rotations = scanner->rotations();
         const core::Plan plan =
             core::make_plan(block_and_hotkey.bytes.data(), threshold(difficulty, Rule::le).top64(), true);

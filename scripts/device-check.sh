@@ -40,7 +40,7 @@ count_sass() {
   python3 - "$1" <<'PY'
 import collections, re, sys
 sys.path.insert(0, 'scripts')
-from sass_mix import LOOPED, kernel_kind
+from sass_mix import ALU, LOOPED, kernel_kind
 functions, labels, current, pending = {}, {}, None, []
 for line in open(sys.argv[1]):
     m = re.search(r'Function : (\S+)', line)
@@ -84,7 +84,7 @@ for name, code in functions.items():
             ops.update(rounds)
         body = list(ops.elements())
     local = sum(n for op, n in ops.items() if op in ('LDL', 'STL'))
-    alu = sum(n for op, n in ops.items() if op in ('LOP3', 'SHF', 'IADD3', 'LEA', 'PRMT', 'ISETP', 'SEL', 'MOV'))
+    alu = sum(n for op, n in ops.items() if op in ALU.values())
     imad = sum(n for op, n in ops.items() if op == 'IMAD')
     print(f'SASS hot loop, rotations {variant}, rule {rule}: {len(body)} instructions per nonce, ALU pipe {alu}, '
           f'IMAD pipe {imad} (local memory LDL/STL: {local})')
