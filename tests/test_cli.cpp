@@ -425,6 +425,7 @@ TEST_CASE("cli: scan finds the vectors' smallest nonces and every reference hit"
         CHECK(hits == reference_hits(make_job(kZeroBlock, kAlice, 1000, rule), 0, kCount));
         CHECK(out.at("hashes") == std::to_string(kCount));
         CHECK(out.at("seconds").is_number());
+        CHECK(out.at("setup_seconds").is_number());
     }
 }
 
@@ -644,6 +645,7 @@ TEST_CASE("cli: bench --json reports a rate and a reproducible hit checksum", "[
     CHECK(cpu.at("threads").get<unsigned>() >= 1);
     CHECK(cpu.at("seals_per_second").get<double>() > 0);
     CHECK(cpu.at("seconds").get<double>() > 0);
+    CHECK(cpu.at("setup_seconds").get<double>() >= 0);
     CHECK(cpu.at("checksum").get<std::string>().size() == 66);
 
     // The checksum is keccak256 over the sorted hits (le64) of the reported range, whatever ran it.

@@ -127,7 +127,8 @@ int run_scan(const ScanFlags& flags) {
     if (flags.puzzle.json) {
         nlohmann::ordered_json hits = nlohmann::ordered_json::array();
         for (const std::uint64_t nonce : result.hits) hits.push_back(std::to_string(nonce));
-        print_json_line({{"hits", hits}, {"hashes", std::to_string(result.hashes)}, {"seconds", result.seconds}});
+        print_json_line({{"hits", hits}, {"hashes", std::to_string(result.hashes)}, {"seconds", result.seconds},
+                         {"setup_seconds", result.setup_seconds}});
     } else {
         std::string text = fmt::format("{} hit(s) for rule {} at difficulty {} in {} nonces from {}\n", result.hits.size(),
                                        to_string(job.rule), job.difficulty.decimal(), count, start);

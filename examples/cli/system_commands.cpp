@@ -196,6 +196,7 @@ int run_bench(const BenchFlags& flags) {
             {"threads", target.threads},
             {"seals_per_second", rate},
             {"seconds", run.seconds},
+            {"setup_seconds", run.setup_seconds},
             {"start", std::to_string(kBenchStart)},
             {"nonces", std::to_string(nonces)},
             {"difficulty", std::to_string(kBenchDifficulty)},

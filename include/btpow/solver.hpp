@@ -115,7 +115,8 @@ struct ScanResult {
     std::uint64_t hashes = 0;
     std::uint64_t candidates = 0;
     std::uint64_t compute_errors = 0;
-    double seconds = 0;
+    double seconds = 0;        // hashing: from the workers' start to the last report
+    double setup_seconds = 0;  // before it: device open, self-test and kernel calibration
 };
 
 // Every nonce in [start, start + count), wrapping modulo 2^64, whose seal passes job's rule.
