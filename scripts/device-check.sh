@@ -4,7 +4,9 @@
 #                                      the CUDA benchmark with measured / bound per rotation variant and
 #                                      the baseline ratios (scripts/gpu_report.py, SM clock sampled
 #                                      during the run), SASS of the production kernel with the
-#                                      instruction count of its hot loop, compute-sanitizer memcheck,
+#                                      instruction count of its hot loop, Nsight Compute counters of
+#                                      one launch per kernel (pipe utilization, occupancy, stall
+#                                      reasons: scripts/ncu_digest.py), compute-sanitizer memcheck,
 #                                      racecheck and initcheck on the short [cuda] tests.
 #   scripts/device-check.sh --bench-only
 #                                      the same without ctest and compute-sanitizer: a quick timing
@@ -56,7 +58,8 @@ for line in open(sys.argv[1]):
         pending = []
         functions[current].append((address, m.group(2), m.group(3)))
 for name, code in functions.items():
-    if 'seal_scan_kernel' not in name or 'RecordCandidates' not in name:
+    baseline = 'cubit_style_kernel' in name
+    if not baseline and ('seal_scan_kernel' not in name or 'RecordCandidates' not in name):
         continue
     loops = []
     for address, op, args in code:
@@ -72,6 +75,12 @@ for name, code in functions.items():
     _, first, last = max(loops)
     body = [op.split('.')[0] for address, op, _ in code if first <= address <= last]
     ops = collections.Counter(body)
+    if baseline:
+        # Its inner loops (hashing byte by byte) run many times per nonce: a static count only.
+        inner = sum(1 for l in loops if first <= l[1] and l[2] < last)
+        print(f'SASS of the baseline (cubit_style_kernel): nonce loop of {len(body)} instructions in code with '
+              f'{inner} inner loops; global loads LDG {ops["LDG"]}, local memory LDL {ops["LDL"]} / STL {ops["STL"]}')
+        continue
     variant, rule, _ = kernel_kind(name)
     if variant in LOOPED:
         # The nonce loop holds the Keccak round loop, 11 passes per nonce: count it 10 more times.
@@ -156,9 +165,9 @@ grep -A3 "Compiling entry function.*seal_scan_kernel" "$out/build.log" | grep -E
   sed 's/^ *//' | sort | uniq -c | tee -a "$summary"
 [ $build_rc -eq 0 ] || { note "build failed: see build.log"; wait "$static_pid"; exit 1; }
 
-note "== SASS of the production kernel, each rotation variant (sm_90, cuobjdump)"
+note "== SASS of the production kernel, each rotation variant, and of the baseline (sm_90, cuobjdump)"
 : >"$out/sass.txt"
-for object in $(find "$build" -name 'kernels_*.cu.o' | sort); do
+for object in $(find "$build" \( -name 'kernels_*.cu.o' -o -name 'baseline.cu.o' \) | sort); do
   cuobjdump -sass "$object" >>"$out/sass.txt" 2>&1
 done
 count_sass "$out/sass.txt" | tee -a "$summary"
@@ -178,6 +187,37 @@ note "== measured / bound (scripts/gpu_report.py)"
 python3 scripts/gpu_report.py "$out/bench_cuda.json" "$out/mix_sm90.json" "$out/sm_clock_mhz.txt" \
   >"$out/report.txt" 2>&1
 tee -a "$summary" <"$out/report.txt"
+
+# Hardware counters of one full-size launch per kernel (the second launch of its bench entry: the
+# first is a one-nonce-per-thread warm-up). Clocks are left alone (--clock-control none).
+note "== Nsight Compute: pipes, occupancy and stalls of one launch per kernel (scripts/ncu_digest.py)"
+if command -v ncu >/dev/null; then
+  csvs=()
+  : >"$out/ncu.log"
+  for entry in funnel-loop funnel split multiply cubit_full_grid; do
+    case $entry in
+      cubit_*) bench=$entry kernel=cubit_style_kernel ;;
+      *) bench=rotations_$entry kernel=seal_scan_kernel ;;
+    esac
+    timeout 40 ncu --clock-control none --section SpeedOfLight --section ComputeWorkloadAnalysis \
+      --section WarpStateStats --section Occupancy --section LaunchStats --section InstructionStats \
+      -k "regex:$kernel" --launch-skip 1 --launch-count 1 -f -o "$out/ncu_$entry" \
+      "$build/bench/btpow_bench_cuda" --benchmark_filter="/$bench/" >>"$out/ncu.log" 2>&1
+    ncu --import "$out/ncu_$entry.ncu-rep" --page raw --csv >"$out/ncu_$entry.csv" 2>>"$out/ncu.log" &&
+      csvs+=("$out/ncu_$entry.csv")
+    rm -f "$out/ncu_$entry.ncu-rep"
+  done
+  if grep -qE "LibraryNotLoaded|ERR_NVGPUCTRPERM" "$out/ncu.log"; then
+    note "ncu: hardware counters unavailable on this machine's runtime (see ncu.log)"
+  elif [ ${#csvs[@]} -gt 0 ]; then
+    python3 scripts/ncu_digest.py "${csvs[@]}" >"$out/ncu_digest.txt" 2>&1
+    tee -a "$summary" <"$out/ncu_digest.txt"
+  else
+    note "ncu: no kernel profiled (see ncu.log)"
+  fi
+else
+  note "ncu: not installed"
+fi
 
 if [ "$mode" = "full" ]; then
   note "== ctest (every test; the [cuda] ones need this GPU)"
@@ -208,7 +248,7 @@ if [ "$mode" = "full" ]; then
 fi
 # The end of the output is what a caller sees first: the report and the verdicts once more.
 note "== recap"
-{ cat "$out/report.txt"; grep -E "^(ctest|memcheck|racecheck|initcheck):|tests passed|tests failed" "$summary"; } \
+{ cat "$out/report.txt" "$out/ncu_digest.txt" 2>/dev/null; grep -E "^(ctest|memcheck|racecheck|initcheck):|tests passed|tests failed" "$summary"; } \
   >"$out/recap.txt"
 tee -a "$summary" <"$out/recap.txt"
 note "done: logs in $out (overall exit $status)"
