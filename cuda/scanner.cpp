@@ -82,8 +82,11 @@ Status DeviceScanner::open(std::uint32_t capacity, std::uint32_t recovery_capaci
     const std::size_t slot_bytes = (std::size_t(1) + capacity_) * sizeof(unsigned long long);
     for (Slot& slot : slots_) {
         if (Status s = check(cudaMalloc(&slot.device, slot_bytes), "cudaMalloc"); !s.ok()) return s;
-        // The read-back copies the whole slot: no byte of it may be uninitialised.
-        if (Status s = check(cudaMemset(slot.device, 0, slot_bytes), "cudaMemset"); !s.ok()) return s;
+        // The read-back copies the whole slot: no byte of it may be uninitialised. On this
+        // scanner's stream: a plain cudaMemset runs on the legacy default stream, which a
+        // non-blocking stream does not wait for, and could then erase a first batch's candidates.
+        if (Status s = check(cudaMemsetAsync(slot.device, 0, slot_bytes, stream_), "cudaMemsetAsync"); !s.ok())
+            return s;
         if (Status s = check(cudaMallocHost(&slot.host, slot_bytes), "cudaMallocHost"); !s.ok()) return s;
         if (Status s = check(cudaEventCreate(&slot.started), "cudaEventCreate"); !s.ok()) return s;
         // Blocking sync: a worker waiting for its batch sleeps instead of spinning on a core that
@@ -95,6 +98,7 @@ Status DeviceScanner::open(std::uint32_t capacity, std::uint32_t recovery_capaci
     const std::size_t recovery_bytes = (std::size_t(1) + recovery_capacity_) * sizeof(unsigned long long);
     if (Status s = check(cudaMalloc(&recovery_, recovery_bytes), "cudaMalloc(recovery)"); !s.ok()) return s;
 
+    if (Status s = check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize"); !s.ok()) return s;
     batch_ = shape_.threads() * kCalibrationNoncesPerThread;
     opened_ = true;
     return {};

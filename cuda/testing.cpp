@@ -85,6 +85,8 @@ Rotations pinned_rotations(Kernel kernel) {
         case Kernel::production_split: return Rotations::split;
         case Kernel::production_multiply: return Rotations::multiply;
         case Kernel::production_funnel_loop: return Rotations::funnel_loop;
+        case Kernel::production_split_loop: return Rotations::split_loop;
+        case Kernel::production_multiply_loop: return Rotations::multiply_loop;
         default: return Rotations::funnel;
     }
 }
@@ -108,6 +110,9 @@ struct BaselineInputs {
         check(ordinal, cudaMemcpy(hex.pointer, text.data(), 64, cudaMemcpyHostToDevice), "cudaMemcpy");
         check(ordinal, cudaMemcpy(upper.pointer, bytes, sizeof bytes, cudaMemcpyHostToDevice), "cudaMemcpy");
         check(ordinal, cudaMemset(solution.pointer, 0xff, sizeof(unsigned long long)), "cudaMemset");
+        // Those ran on the legacy default stream, which the scanner's non-blocking stream (where
+        // the benchmark launches) does not wait for.
+        check(ordinal, cudaDeviceSynchronize(), "cudaDeviceSynchronize");
         args.block_and_hotkey_hex = hex.pointer;
         args.upper = upper.pointer;
         args.solution = solution.pointer;

@@ -329,6 +329,8 @@ TEST_CASE("cuda kernel loop (host): a simulated grid hashes every nonce once and
                 check(simulated_grid_scan<core::SplitRotations>(plan, range.start, range.count, shape, visits));
                 check(simulated_grid_scan<core::MultiplyRotations>(plan, range.start, range.count, shape, visits));
                 check(simulated_grid_scan<core::FunnelLoopRotations>(plan, range.start, range.count, shape, visits));
+                check(simulated_grid_scan<core::SplitLoopRotations>(plan, range.start, range.count, shape, visits));
+                check(simulated_grid_scan<core::MultiplyLoopRotations>(plan, range.start, range.count, shape, visits));
             }
         }
     }
@@ -432,6 +434,29 @@ TEST_CASE("cuda: candidate sets equal the CPU's on 2^24 nonces per rule, across 
                 }
             }
         }
+    }
+}
+
+// The first batch of a freshly opened scanner, with no calibration in between: the candidate
+// buffers' initial clearing once ran on the legacy default stream, which the scanner's
+// non-blocking stream does not wait for, and erased part of a first batch's candidates.
+TEST_CASE("cuda: a freshly opened scanner's first batches keep every candidate", "[cuda][short]") {
+    const auto list = devices_or_skip();
+    if (list.empty()) return;
+    constexpr std::uint64_t kStart = 987'654'321, kCount = std::uint64_t(1) << 20;
+    const core::Plan plan = btpow::make_plan(test_job(btpow::Rule::le, 1 << 10, 5));
+    const std::vector<std::uint64_t> expected = cpu_candidates(plan, kStart, kCount);
+    REQUIRE(expected.size() > 500);
+    for (const auto& device : list) {
+        INFO("device " << device.ordinal);
+        for (int round = 0; round < 8; ++round)
+            for (const cuda::Rotations rotations : cuda::kAllRotations) {
+                INFO("round " << round << ", rotations " << cuda::to_string(rotations));
+                CHECK(cuda::testing::scan_candidates(device.ordinal, plan, kStart, kCount, kCount / 4,
+                                                     cuda::testing::kCandidateCapacity,
+                                                     cuda::testing::kRecoveryCapacity, nullptr,
+                                                     rotations) == expected);
+            }
     }
 }
 
