@@ -32,6 +32,8 @@ constexpr KernelEntry kKernels[] = {
     {testing::Kernel::production_split, "rotations_split", std::uint64_t(1) << 24},
     {testing::Kernel::production_multiply, "rotations_multiply", std::uint64_t(1) << 24},
     {testing::Kernel::production_funnel_loop, "rotations_funnel-loop", std::uint64_t(1) << 24},
+    {testing::Kernel::production_split_loop, "rotations_split-loop", std::uint64_t(1) << 24},
+    {testing::Kernel::production_multiply_loop, "rotations_multiply-loop", std::uint64_t(1) << 24},
     {testing::Kernel::cubit_full_grid, "cubit_full_grid", std::uint64_t(1) << 20},
     {testing::Kernel::cubit_single_block, "cubit_single_block", std::uint64_t(1) << 12},
 };

@@ -9,6 +9,8 @@ extern template struct KernelSet<core::FunnelRotations>;
 extern template struct KernelSet<core::SplitRotations>;
 extern template struct KernelSet<core::MultiplyRotations>;
 extern template struct KernelSet<core::FunnelLoopRotations>;
+extern template struct KernelSet<core::SplitLoopRotations>;
+extern template struct KernelSet<core::MultiplyLoopRotations>;
 
 namespace {
 
@@ -19,6 +21,8 @@ cudaError_t with_variant(Rotations rotations, Call call) {
         case Rotations::split: return call(KernelSet<core::SplitRotations>{});
         case Rotations::multiply: return call(KernelSet<core::MultiplyRotations>{});
         case Rotations::funnel_loop: return call(KernelSet<core::FunnelLoopRotations>{});
+        case Rotations::split_loop: return call(KernelSet<core::SplitLoopRotations>{});
+        case Rotations::multiply_loop: return call(KernelSet<core::MultiplyLoopRotations>{});
     }
     return cudaErrorInvalidValue;
 }

@@ -1,4 +1,4 @@
-// The production kernel's variants (internal to cuda/; plain C++). All four compute the same
+// The production kernel's variants (internal to cuda/; plain C++). All six compute the same
 // seal; they differ in which execution pipe does the rotations and in code size (see
 // include/btpow/core/mul_rotate.hpp). Which one is fastest depends on the GPU's pipes, so each
 // device times them at start (DeviceScanner::calibrate) unless BTPOW_CUDA_ROTATIONS names one.
@@ -13,13 +13,16 @@ enum class Rotations {
     funnel,    // every rotation on the funnel shifter (SHF), beside LOP3 and IADD3 on one pipe
     split,     // Keccak's rotations on the multiplier (IMAD, IMAD.HI), SHA-256's on the shifter
     multiply,  // every rotation and shift on the multiplier but three of SHA-256's schedule
-    funnel_loop,  // funnel with Keccak's rounds 1..22 as a loop: a third of the code
+    funnel_loop,    // funnel with Keccak's rounds 1..22 as a loop: a third of the code
+    split_loop,     // split with that loop
+    multiply_loop,  // multiply with that loop
 };
 
-inline constexpr Rotations kAllRotations[] = {Rotations::funnel, Rotations::split, Rotations::multiply,
-                                              Rotations::funnel_loop};
+inline constexpr Rotations kAllRotations[] = {Rotations::funnel,      Rotations::split,      Rotations::multiply,
+                                              Rotations::funnel_loop, Rotations::split_loop, Rotations::multiply_loop};
 // The names of kAllRotations, for messages.
-inline constexpr const char* kRotationNames = "funnel, split, multiply or funnel-loop";
+inline constexpr const char* kRotationNames =
+    "funnel, split, multiply, funnel-loop, split-loop or multiply-loop";
 
 // The environment variable that pins one variant on every device.
 inline constexpr const char* kRotationsVariable = "BTPOW_CUDA_ROTATIONS";
@@ -30,6 +33,8 @@ constexpr std::string_view to_string(Rotations r) {
         case Rotations::split: return "split";
         case Rotations::multiply: return "multiply";
         case Rotations::funnel_loop: return "funnel-loop";
+        case Rotations::split_loop: return "split-loop";
+        case Rotations::multiply_loop: return "multiply-loop";
     }
     return "?";
 }

@@ -8,6 +8,8 @@ set(BTPOW_CUDA_KERNEL_SOURCES
   ${_cuda}/kernels_split.cu
   ${_cuda}/kernels_multiply.cu
   ${_cuda}/kernels_funnel_loop.cu
+  ${_cuda}/kernels_split_loop.cu
+  ${_cuda}/kernels_multiply_loop.cu
   ${_cuda}/baseline.cu
 )
 set(BTPOW_CUDA_SOURCES

@@ -54,6 +54,8 @@ enum class Kernel {
     production_split,
     production_multiply,
     production_funnel_loop,
+    production_split_loop,
+    production_multiply_loop,
     cubit_single_block,     // the cubit-style baseline, one block of 256 threads (cubit's launch)
     cubit_full_grid,        // the same baseline on a grid sized like ours
 };

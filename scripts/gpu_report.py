@@ -9,20 +9,20 @@ CLOCKS      optional: SM clock samples in MHz taken while the benchmark ran, one
             `nvidia-smi --query-gpu=clocks.sm --format=csv,noheader,nounits -lms 200` prints them)
 
 The bound of a rotation variant is SMs x SM clock x its seals per SM and GHz (sass_mix.py's
-cost model, for the kernel the benchmark times: rule le, candidate scan); funnel-loop, whose
-Keccak rounds are a loop, is held to funnel's bound (the same instructions per seal plus the
-loop's own). The clock is the median
-of the samples; without samples it is the device's maximum clock, and the report says so. Every
+cost model, for the kernel the benchmark times: rule le, candidate scan); a looped variant
+(funnel-loop, split-loop, multiply-loop), whose Keccak rounds are a loop, is held to the bound of
+its straight-line form (the same instructions per seal plus the loop's own). The clock is the
+median of the samples; without samples it is the device's maximum clock, and the report says so. Every
 figure printed is computed from the files given; nothing is assumed about the device."""
 import json
 import re
 import statistics
 import sys
 
-VARIANTS = ('funnel', 'split', 'multiply', 'funnel-loop')
+VARIANTS = ('funnel', 'split', 'multiply', 'funnel-loop', 'split-loop', 'multiply-loop')
 # A variant whose static count is not per seal (a loop over Keccak's rounds) is held to the bound
 # of the straight-line variant with the same instructions.
-SAME_MIX = {'funnel-loop': 'funnel'}
+SAME_MIX = {'funnel-loop': 'funnel', 'split-loop': 'split', 'multiply-loop': 'multiply'}
 
 
 def load_bench(path):

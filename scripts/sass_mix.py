@@ -45,9 +45,10 @@ def sections(path):
 
 
 VARIANTS = {('0', '0', '0'): 'funnel', ('0', '18446744073709551615', '0'): 'split',
-            ('4294049791', '18446744073709551615', '0'): 'multiply', ('0', '0', '1'): 'funnel-loop'}
+            ('4294049791', '18446744073709551615', '0'): 'multiply', ('0', '0', '1'): 'funnel-loop',
+            ('0', '18446744073709551615', '1'): 'split-loop', ('4294049791', '18446744073709551615', '1'): 'multiply-loop'}
 # Variants whose Keccak rounds 1..22 are a loop (11 passes): their static count is not per seal.
-LOOPED = {'funnel-loop'}
+LOOPED = {'funnel-loop', 'split-loop', 'multiply-loop'}
 
 
 def kernel_kind(mangled):

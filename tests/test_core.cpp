@@ -232,6 +232,8 @@ TEST_CASE("the CUDA kernel's loop body equals the fast core in every rotation va
             REQUIRE(top_with<btpow::core::SplitRotations>(plan, nonce) == expected);
             REQUIRE(top_with<btpow::core::MultiplyRotations>(plan, nonce) == expected);
             REQUIRE(top_with<btpow::core::FunnelLoopRotations>(plan, nonce) == expected);
+            REQUIRE(top_with<btpow::core::SplitLoopRotations>(plan, nonce) == expected);
+            REQUIRE(top_with<btpow::core::MultiplyLoopRotations>(plan, nonce) == expected);
             REQUIRE(top_with<Mixed>(plan, nonce) == expected);
         }
     }

@@ -41,7 +41,7 @@ struct SolverOptions {
     std::vector<int> cuda_devices;          // 0-based CUDA ordinals; empty: every visible device;
                                             // each times its kernel variants at start and keeps the
                                             // fastest (BTPOW_CUDA_ROTATIONS pins one: funnel, split,
-                                            // multiply or funnel-loop)
+                                            // multiply, funnel-loop, split-loop or multiply-loop)
     unsigned cuda_batch_ms = 0;             // GPU time each CUDA batch aims for, 1..1000 ms; 0: 50 ms
                                             // (15 ms on a device with a display watchdog). Shorter:
                                             // a new job reaches the GPU sooner; longer: fewer launches

@@ -155,7 +155,7 @@ struct MulRotations {
 };
 
 // The policies the CUDA kernel is built with (cuda/rotations.hpp names them funnel, split,
-// multiply and funnel-loop). Per seal on sm_90, split moves about 1 340 of some 5 300 shifter-pipe instructions
+// multiply, funnel-loop, split-loop and multiply-loop). Per seal on sm_90, split moves about 1 340 of some 5 300 shifter-pipe instructions
 // to the multiplier, multiply about 1 700: every rotation and shift except the message
 // schedule's rotations by 17, 18 and 19, which stay on the shifter so that the two pipes carry
 // about equal work (BENCHMARKS.md has the counts).
@@ -167,5 +167,9 @@ using MultiplyRotations = MulRotations<kMultiplyShaMask, ~std::uint64_t{0}>;
 // instead of about 5 500, for the case that the straight-line kernel outgrows the GPU's
 // instruction caches (timed against funnel at start like the others).
 using FunnelLoopRotations = MulRotations<0u, 0u, true>;
+// split's and multiply's instructions with the same round loop (sm_90: 104-120 registers, so
+// 16 resident warps per SM instead of 24).
+using SplitLoopRotations = MulRotations<0u, ~std::uint64_t{0}, true>;
+using MultiplyLoopRotations = MulRotations<kMultiplyShaMask, ~std::uint64_t{0}, true>;
 
 }  // namespace btpow::core
