@@ -43,15 +43,25 @@ def rows_of(path):
 
 
 def digest(label, kernel, metrics):
-    def get(name):
-        return number(metrics[name][0]) if name in metrics else None
+    def get(*names):  # the first of these names the report has (they differ between versions)
+        for name in names:
+            if name in metrics:
+                return number(metrics[name][0])
+        return None
+
+    def unit_of(*names):
+        for name in names:
+            if name in metrics:
+                return metrics[name][1]
+        return ''
 
     def show(value, fmt):
         return 'n/a' if value is None else fmt.format(value)
 
     lines = [f'== {label}: {kernel[:100]}']
-    clock = get('sm__cycles_elapsed.avg.per_second')
-    unit = metrics.get('sm__cycles_elapsed.avg.per_second', ('', ''))[1].lower()
+    clocks = ('sm__cycles_elapsed.avg.per_second', 'gpc__cycles_elapsed.avg.per_second')
+    clock = get(*clocks)
+    unit = unit_of(*clocks).lower()
     if clock is not None:  # to GHz, whichever unit this version of ncu chose
         for suffix, scale in (('/nsecond', 1), ('ghz', 1), ('/usecond', 1e-3), ('mhz', 1e-3), ('khz', 1e-6),
                               ('/msecond', 1e-6), ('/second', 1e-9), ('hz', 1e-9)):
@@ -59,12 +69,13 @@ def digest(label, kernel, metrics):
                 clock *= scale
                 break
     duration = get('gpu__time_duration.sum')
-    duration_unit = metrics.get('gpu__time_duration.sum', ('', ''))[1]
+    duration_unit = unit_of('gpu__time_duration.sum')
     lines.append(f'  launch: {show(get("launch__registers_per_thread"), "{:.0f}")} registers, '
                  f'blocks of {show(get("launch__block_size"), "{:.0f}")} threads, grid '
                  f'{show(get("launch__grid_size"), "{:.0f}")}; {show(duration, "{:,.2f}")} {duration_unit}; '
                  f'SM clock {show(clock, "{:.3f}")} GHz')
-    lines.append(f'  issue slots busy {show(get("smsp__issue_active.avg.pct_of_peak_sustained_active"), "{:.1f}")} %, '
+    issue = get('smsp__issue_active.avg.pct_of_peak_sustained_active', 'sm__issue_active.avg.pct_of_peak_sustained_elapsed')
+    lines.append(f'  issue slots busy {show(issue, "{:.1f}")} %, '
                  f'IPC {show(get("sm__inst_executed.avg.per_cycle_active"), "{:.2f}")} per SM, achieved occupancy '
                  f'{show(get("sm__warps_active.avg.pct_of_peak_sustained_active"), "{:.1f}")} % '
                  f'(theoretical {show(get("sm__maximum_warps_per_active_cycle_pct"), "{:.1f}")} %)')
