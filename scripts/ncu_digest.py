@@ -84,24 +84,23 @@ def digest(label, kernel, metrics):
     if executed is not None and threads:
         lines.append(f'  executed {executed:,.0f} warp instructions: {executed * 32 / threads:,.0f} per thread '
                      '(if no warp diverged)')
-    pipes = []
-    for name in metrics:
-        m = PIPE.match(name)
-        value = get(name)
-        if m and value is not None and value >= 0.5:
-            pipes.append((value, m.group(1)))
+    def largest(pattern, floor):
+        """[(value, name group)] of the metrics matching pattern with a value >= floor, largest first."""
+        found = []
+        for name in metrics:
+            m = pattern.match(name)
+            value = get(name)
+            if m and value is not None and value >= floor:
+                found.append((value, m.group(1)))
+        return sorted(found, reverse=True)
+
+    pipes = largest(PIPE, 0.5)
     if pipes:
-        lines.append('  pipes (% of peak, active cycles): ' +
-                     ', '.join(f'{pipe} {value:.1f}' for value, pipe in sorted(pipes, reverse=True)))
-    stalls = []
-    for name in metrics:
-        m = STALL.match(name)
-        value = get(name)
-        if m and value is not None and value >= 0.05:
-            stalls.append((value, m.group(1)))
+        lines.append('  pipes (% of peak, active cycles): ' + ', '.join(f'{pipe} {value:.1f}' for value, pipe in pipes))
+    stalls = largest(STALL, 0.05)
     if stalls:
         lines.append('  stalls (warp cycles per issued instruction): ' +
-                     ', '.join(f'{reason} {value:.2f}' for value, reason in sorted(stalls, reverse=True)[:6]))
+                     ', '.join(f'{reason} {value:.2f}' for value, reason in stalls[:6]))
     return lines
 
 
