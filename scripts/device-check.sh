@@ -104,18 +104,22 @@ PY
 # ptxas resource usage of each rotation variant of the production kernel for the given
 # architectures, and the instruction mix of the sm_90 code read straight from the cubins
 # (scripts/sass_mix.py: no cuobjdump needed), on standard output. The compiles run in parallel.
+# The rotation variants, as their source files name them (cuda/kernels_<variant>.cu); the
+# benchmark and cuda/rotations.hpp write '-' for '_'.
+variants=(funnel split multiply funnel_loop split_loop multiply_loop)
+
 static_check() {
   local nvcc=${CUDACXX:-nvcc} archs=("$@") work
   work=$(mktemp -d)
   echo "== ptxas resource usage of the production kernel ($($nvcc --version | tail -n 1))"
-  for variant in funnel split multiply funnel_loop split_loop multiply_loop; do
+  for variant in "${variants[@]}"; do
     for arch in "${archs[@]}"; do
       $nvcc -std=c++17 -O3 -arch=sm_$arch -I include -I . -Xptxas -v -cubin "cuda/kernels_$variant.cu" \
         -o "$work/${variant}_sm$arch.cubin" >"$work/${variant}_sm$arch.log" 2>&1 &
     done
   done
   wait
-  for variant in funnel split multiply funnel_loop split_loop multiply_loop; do
+  for variant in "${variants[@]}"; do
     for arch in "${archs[@]}"; do
       awk -v tag="$variant sm_$arch" '/Compiling entry/ { split($0, a, "seal_scan_kernel"); \
              kind = index(a[2], "EEELb1E") ? "le" : "be/sdk"; \
@@ -194,7 +198,7 @@ note "== Nsight Compute: pipes, occupancy and stalls of one launch per kernel (s
 if command -v ncu >/dev/null; then
   csvs=()
   : >"$out/ncu.log"
-  for entry in funnel-loop split-loop multiply-loop funnel split multiply cubit_full_grid; do
+  for entry in "${variants[@]//_/-}" cubit_full_grid; do
     case $entry in
       cubit_*) bench=$entry kernel=cubit_style_kernel ;;
       *) bench=rotations_$entry kernel=seal_scan_kernel ;;
