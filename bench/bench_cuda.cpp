@@ -1,7 +1,8 @@
 // Seals per second of each CUDA device, in one run: the production kernel (the rotation variant
 // a worker's calibration picks, then each variant pinned), and the cubit-style baseline
-// (cuda/baseline.cu) launched as cubit does (one block of 256 threads) and on a full grid. Times are GPU times from CUDA events (manual time); the counter seals_per_s is the rate.
-// Without a device (or without CUDA in the build) the benchmark is skipped with the reason.
+// (cuda/baseline.cu) launched as cubit does (one block of 256 threads) and on a full grid. Times are GPU times from
+// CUDA events (manual time); the counter seals_per_s is the rate. Without a device (or without CUDA in the build) the
+// benchmark is skipped with the reason.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -78,8 +79,7 @@ const int registered = [] {
     if (devices.empty()) {
         benchmark::RegisterBenchmark("cuda/no_device", [why](benchmark::State& state) {
             state.SkipWithError(("no CUDA device: " + why).c_str());
-            for (auto _ : state) {
-            }
+            for (auto _ : state) {}
         });
         return 0;
     }

@@ -177,8 +177,7 @@ detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallb
     const std::vector<Rotations> variants = allowed_rotations();  // a bad setting fails first
     std::string listing_error;
     const std::vector<CudaDeviceInfo> visible = devices(&listing_error);
-    if (visible.empty())
-        throw Error(ErrorCode::no_device, "backend", "no CUDA device: " + listing_error);
+    if (visible.empty()) throw Error(ErrorCode::no_device, "backend", "no CUDA device: " + listing_error);
 
     std::vector<int> wanted = ordinals;
     if (wanted.empty())
@@ -237,11 +236,10 @@ detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallb
                        format_rate(v.seals_per_second);
         const kernels::LaunchShape shape = scanner->shape();
         log_to(log, LogLevel::info,
-               tag + ": self-test passed; rotations " + std::string(to_string(scanner->rotations())) + " (" +
-                   timings + "); grid " + std::to_string(shape.blocks) + " x " +
-                   std::to_string(shape.threads_per_block) + " threads, " + std::to_string(scanner->tuned_batch()) +
-                   " nonces per batch (target " + std::to_string(int(scanner->target_seconds() * 1000)) +
-                   " ms per batch)");
+               tag + ": self-test passed; rotations " + std::string(to_string(scanner->rotations())) + " (" + timings +
+                   "); grid " + std::to_string(shape.blocks) + " x " + std::to_string(shape.threads_per_block) +
+                   " threads, " + std::to_string(scanner->tuned_batch()) + " nonces per batch (target " +
+                   std::to_string(int(scanner->target_seconds() * 1000)) + " ms per batch)");
         workers.push_back(std::make_unique<CudaWorker>(std::move(scanner)));
     }
     if (workers.empty())

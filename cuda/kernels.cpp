@@ -40,8 +40,7 @@ cudaError_t launch_seal_scan(Rotations rotations, const core::Plan& plan, std::u
 
 cudaError_t launch_top_checksum(Rotations rotations, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
                                 unsigned long long* sum, LaunchShape shape, cudaStream_t stream) {
-    return with_variant(rotations,
-                        [&](auto set) { return set.top_checksum(plan, start, count, sum, shape, stream); });
+    return with_variant(rotations, [&](auto set) { return set.top_checksum(plan, start, count, sum, shape, stream); });
 }
 
 }  // namespace btpow::cuda::kernels

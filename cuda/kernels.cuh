@@ -48,8 +48,8 @@ struct SumTops {
 // crosses a multiple of 2^32, so the nonce's high word, hence SHA-256 word W1 and everything
 // derived from it alone, is loop-invariant (SPEC §2: W0 = bswap32(low), W1 = bswap32(high)).
 template <class Rot, bool TopIsLe, class Sink>
-__global__ void BTPOW_SCAN_LAUNCH_BOUNDS
-    seal_scan_kernel(const __grid_constant__ core::Plan plan, Piece piece, Sink sink) {
+__global__ void BTPOW_SCAN_LAUNCH_BOUNDS seal_scan_kernel(const __grid_constant__ core::Plan plan, Piece piece,
+                                                          Sink sink) {
     scan_thread<Rot, TopIsLe>(plan, piece, blockIdx.x * blockDim.x + threadIdx.x, gridDim.x * blockDim.x, sink);
     sink.finish();
 }

@@ -10,9 +10,9 @@
 namespace btpow::cuda {
 
 enum class Rotations {
-    funnel,    // every rotation on the funnel shifter (SHF), beside LOP3 and IADD3 on one pipe
-    split,     // Keccak's rotations on the multiplier (IMAD, IMAD.HI), SHA-256's on the shifter
-    multiply,  // every rotation and shift on the multiplier but three of SHA-256's schedule
+    funnel,         // every rotation on the funnel shifter (SHF), beside LOP3 and IADD3 on one pipe
+    split,          // Keccak's rotations on the multiplier (IMAD, IMAD.HI), SHA-256's on the shifter
+    multiply,       // every rotation and shift on the multiplier but three of SHA-256's schedule
     funnel_loop,    // funnel with Keccak's rounds 1..22 as a loop: a third of the code
     split_loop,     // split with that loop
     multiply_loop,  // multiply with that loop
@@ -21,8 +21,7 @@ enum class Rotations {
 inline constexpr Rotations kAllRotations[] = {Rotations::funnel,      Rotations::split,      Rotations::multiply,
                                               Rotations::funnel_loop, Rotations::split_loop, Rotations::multiply_loop};
 // The names of kAllRotations, for messages.
-inline constexpr const char* kRotationNames =
-    "funnel, split, multiply, funnel-loop, split-loop or multiply-loop";
+inline constexpr const char* kRotationNames = "funnel, split, multiply, funnel-loop, split-loop or multiply-loop";
 
 // The environment variable that pins one variant on every device.
 inline constexpr const char* kRotationsVariable = "BTPOW_CUDA_ROTATIONS";

@@ -57,8 +57,7 @@ Result for_each_piece(std::uint64_t start, std::uint64_t count, const LaunchShap
 #pragma nv_exec_check_disable
 #endif
 template <class Rot, bool TopIsLe, class Sink>
-BTPOW_HD void scan_thread(const core::Plan& plan, Piece piece, std::uint32_t thread, std::uint32_t stride,
-                          Sink& sink) {
+BTPOW_HD void scan_thread(const core::Plan& plan, Piece piece, std::uint32_t thread, std::uint32_t stride, Sink& sink) {
     const std::uint32_t w1 = core::bswap32(piece.nonce_high);
     const std::uint64_t high = std::uint64_t(piece.nonce_high) << 32;
 #if defined(__CUDA_ARCH__)

@@ -189,8 +189,7 @@ Status DeviceScanner::recover(const core::Plan& plan, std::uint64_t start, std::
             !s.ok())
             return s;
         if (Status s = check(kernels::launch_seal_scan(rotations_, plan, start, count,
-                                                       buffer_of(recovery_, recovery_capacity_),
-                                                       shape_, stream_),
+                                                       buffer_of(recovery_, recovery_capacity_), shape_, stream_),
                              "seal scan launch (recovery)");
             !s.ok())
             return s;

@@ -42,13 +42,12 @@ std::vector<std::uint64_t> gpu_candidates(DeviceScanner& scanner, const core::Pl
         error = describe(s);
         return {};
     }
-    std::sort(found.begin(), found.end(),
-              [start](std::uint64_t a, std::uint64_t b) { return a - start < b - start; });
+    std::sort(found.begin(), found.end(), [start](std::uint64_t a, std::uint64_t b) { return a - start < b - start; });
     return found;
 }
 
-std::string compare_with_host(DeviceScanner& scanner, const core::Plan& plan, std::uint64_t start,
-                              std::uint64_t count, std::uint64_t batch, const std::string& what) {
+std::string compare_with_host(DeviceScanner& scanner, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+                              std::uint64_t batch, const std::string& what) {
     std::string error;
     const std::vector<std::uint64_t> gpu = gpu_candidates(scanner, plan, start, count, batch, error);
     if (!error.empty()) return what + ": " + error;
@@ -91,10 +90,10 @@ std::string run_self_test(DeviceScanner& scanner) {
     }
 
     // The high word of the nonce is a kernel argument: ranges across 2^32 and across 2^64.
-    const core::Plan le_plan = core::make_plan(block_and_hotkey.bytes.data(),
-                                               threshold(difficulty, Rule::le).top64(), true);
-    if (std::string e = compare_with_host(scanner, le_plan, kTwoTo32 - kVectorRange / 2, kVectorRange,
-                                          kSelfTestBatch, "rule le, across 2^32");
+    const core::Plan le_plan =
+        core::make_plan(block_and_hotkey.bytes.data(), threshold(difficulty, Rule::le).top64(), true);
+    if (std::string e = compare_with_host(scanner, le_plan, kTwoTo32 - kVectorRange / 2, kVectorRange, kSelfTestBatch,
+                                          "rule le, across 2^32");
         !e.empty())
         return e;
     if (std::string e = compare_with_host(scanner, le_plan, std::uint64_t(0) - kVectorRange / 2, kVectorRange,
@@ -103,10 +102,10 @@ std::string run_self_test(DeviceScanner& scanner) {
         return e;
 
     // d = 0: every nonce is a candidate; one batch of 4096 overflows the candidate buffer.
-    const core::Plan every_nonce = core::make_plan(block_and_hotkey.bytes.data(),
-                                                   std::numeric_limits<std::uint64_t>::max(), true);
-    if (std::string e = compare_with_host(scanner, every_nonce, kTwoTo32 - kVectorRange / 2, kVectorRange,
-                                          kVectorRange, "d = 0, one overflowing batch");
+    const core::Plan every_nonce =
+        core::make_plan(block_and_hotkey.bytes.data(), std::numeric_limits<std::uint64_t>::max(), true);
+    if (std::string e = compare_with_host(scanner, every_nonce, kTwoTo32 - kVectorRange / 2, kVectorRange, kVectorRange,
+                                          "d = 0, one overflowing batch");
         !e.empty())
         return e;
     return {};

@@ -36,9 +36,7 @@ std::uint64_t top_checksum(int, const core::Plan&, std::uint64_t, std::uint64_t,
 std::string self_test(int) { no_cuda_backend("ordinal"); }
 std::uint64_t tuned_batch(int) { no_cuda_backend("ordinal"); }
 KernelTiming time_kernel(int, Kernel, std::uint64_t) { no_cuda_backend("ordinal"); }
-std::uint64_t baseline_first_hit(int, const Hash32&, std::uint64_t, std::uint64_t) {
-    no_cuda_backend("ordinal");
-}
+std::uint64_t baseline_first_hit(int, const Hash32&, std::uint64_t, std::uint64_t) { no_cuda_backend("ordinal"); }
 
 }  // namespace testing
 }  // namespace btpow::cuda

@@ -26,9 +26,9 @@ void require_device(int ordinal) {
         count = 0;
     }
     if (ordinal < 0 || ordinal >= count)
-        throw Error(ErrorCode::no_device, "ordinal",
-                    "CUDA device " + std::to_string(ordinal) + " does not exist (" + std::to_string(count) +
-                        " visible)");
+        throw Error(
+            ErrorCode::no_device, "ordinal",
+            "CUDA device " + std::to_string(ordinal) + " does not exist (" + std::to_string(count) + " visible)");
 }
 
 void check(int ordinal, const Status& status) {
@@ -154,12 +154,11 @@ std::uint64_t top_checksum(int ordinal, const core::Plan& plan, std::uint64_t st
     DeviceMemory<unsigned long long> sum;
     check(ordinal, cudaMalloc(&sum.pointer, sizeof(unsigned long long)), "cudaMalloc");
     check(ordinal, cudaMemsetAsync(sum.pointer, 0, sizeof(unsigned long long), scanner->stream()), "cudaMemsetAsync");
-    check(ordinal, kernels::launch_top_checksum(rotations, plan, start, count, sum.pointer, scanner->shape(),
-                                                scanner->stream()),
+    check(ordinal,
+          kernels::launch_top_checksum(rotations, plan, start, count, sum.pointer, scanner->shape(), scanner->stream()),
           "checksum launch");
     unsigned long long result = 0;
-    check(ordinal,
-          cudaMemcpyAsync(&result, sum.pointer, sizeof result, cudaMemcpyDeviceToHost, scanner->stream()),
+    check(ordinal, cudaMemcpyAsync(&result, sum.pointer, sizeof result, cudaMemcpyDeviceToHost, scanner->stream()),
           "cudaMemcpyAsync");
     check(ordinal, cudaStreamSynchronize(scanner->stream()), "cudaStreamSynchronize");
     return result;
@@ -171,7 +170,8 @@ std::string self_test(int ordinal) {
     for (const Rotations rotations : kAllRotations) {
         check(ordinal, scanner->set_rotations(rotations));
         if (const std::string why = run_self_test(*scanner); !why.empty())
-            failures += (failures.empty() ? "rotations " : "; rotations ") + std::string(to_string(rotations)) + ": " + why;
+            failures +=
+                (failures.empty() ? "rotations " : "; rotations ") + std::string(to_string(rotations)) + ": " + why;
     }
     return failures;
 }

@@ -49,15 +49,15 @@ std::string self_test(int ordinal);
 std::uint64_t tuned_batch(int ordinal);
 
 enum class Kernel {
-    production,             // our kernel on the full grid, as a worker launches it (calibrated variant)
-    production_funnel,      // the same with each rotation variant pinned
+    production,         // our kernel on the full grid, as a worker launches it (calibrated variant)
+    production_funnel,  // the same with each rotation variant pinned
     production_split,
     production_multiply,
     production_funnel_loop,
     production_split_loop,
     production_multiply_loop,
-    cubit_single_block,     // the cubit-style baseline, one block of 256 threads (cubit's launch)
-    cubit_full_grid,        // the same baseline on a grid sized like ours
+    cubit_single_block,  // the cubit-style baseline, one block of 256 threads (cubit's launch)
+    cubit_full_grid,     // the same baseline on a grid sized like ours
 };
 
 struct KernelTiming {

@@ -46,9 +46,9 @@ public:
 class Worker {
 public:
     virtual ~Worker() = default;
-    virtual std::string id() const = 0;       // stats key: "cpu" (shared by all CPU threads), "cuda:0"
-    virtual std::string backend() const = 0;  // "cpu" or "cuda"
-    virtual std::string device() const = 0;   // readable name
+    virtual std::string id() const = 0;             // stats key: "cpu" (shared by all CPU threads), "cuda:0"
+    virtual std::string backend() const = 0;        // "cpu" or "cuda"
+    virtual std::string device() const = 0;         // readable name
     virtual unsigned threads() const { return 0; }  // CPU threads this worker stands for
     // Pull, hash, report until source.next() returns false. Runs on its own thread, started by
     // the engine. Must not throw (report failures through source.fail()).

@@ -83,7 +83,8 @@ detail::WorkerList make_workers(Backend backend, unsigned cpu_threads, const std
     }
     if (workers.empty())
         throw Error(ErrorCode::no_device, "backend",
-                    "backend " + std::string(to_string(backend)) + ": no usable device" + (why.empty() ? "" : " (" + why + ")"));
+                    "backend " + std::string(to_string(backend)) + ": no usable device" +
+                        (why.empty() ? "" : " (" + why + ")"));
     return workers;
 }
 
@@ -96,7 +97,7 @@ struct Slot {
     unsigned threads = 0;
     std::atomic<std::uint64_t> hashes{0}, candidates{0}, solutions{0}, compute_errors{0};
     std::atomic<bool> failed{false};
-    std::string failure;  // under Engine::mutex_
+    std::string failure;                                              // under Engine::mutex_
     std::deque<std::pair<Clock::time_point, std::uint64_t>> samples;  // under Engine::mutex_
 };
 
@@ -179,8 +180,8 @@ private:
     std::vector<std::thread> threads_;
 };
 
-constexpr std::size_t kRecentJobs = 16;                    // superseded jobs still verifiable
-constexpr unsigned kMaxCudaBatchMs = 1000;                 // SolverOptions::cuda_batch_ms
+constexpr std::size_t kRecentJobs = 16;     // superseded jobs still verifiable
+constexpr unsigned kMaxCudaBatchMs = 1000;  // SolverOptions::cuda_batch_ms
 constexpr auto kSampleEvery = std::chrono::milliseconds(250);
 constexpr double kHistorySeconds = 61.0;
 
@@ -203,8 +204,8 @@ double rate_over(const std::deque<std::pair<Clock::time_point, std::uint64_t>>& 
 struct Solver::Impl {
     SolverOptions options;
     mutable std::mutex mutex_;
-    std::condition_variable work_cv_;       // workers wait for a job
-    std::condition_variable solution_cv_;   // wait_for waits for a solution
+    std::condition_variable work_cv_;      // workers wait for a job
+    std::condition_variable solution_cv_;  // wait_for waits for a solution
     std::condition_variable monitor_cv_;
     std::mutex log_mutex_;
     std::mutex stop_mutex_;  // serialises stop(): joining twice would be undefined
@@ -369,8 +370,7 @@ void Solver::pause() {
 
 std::optional<Solution> Solver::wait_for(std::chrono::milliseconds timeout) {
     std::unique_lock lock(impl_->mutex_);
-    impl_->solution_cv_.wait_for(lock, timeout,
-                                 [&] { return !impl_->solutions_.empty() || impl_->stopping_.load(); });
+    impl_->solution_cv_.wait_for(lock, timeout, [&] { return !impl_->solutions_.empty() || impl_->stopping_.load(); });
     if (impl_->solutions_.empty()) return std::nullopt;
     Solution s = std::move(impl_->solutions_.front());
     impl_->solutions_.pop_front();
@@ -498,8 +498,8 @@ ScanResult scan(const Job& job, std::uint64_t start, std::uint64_t count, const 
     range.start = start;
     range.count = count;
     range.on_log = options.on_log;
-    auto workers = make_workers(options.backend, options.cpu_threads, options.cpu_isa, options.cuda_devices,
-                                options.on_log);
+    auto workers =
+        make_workers(options.backend, options.cpu_threads, options.cpu_isa, options.cuda_devices, options.on_log);
     // A device's set-up (self-test, calibration) takes a fixed fraction of a second: timed apart,
     // so that seconds gives the hashing rate even for a short range.
     const auto hashing_began = Clock::now();

@@ -56,8 +56,7 @@ constexpr KeccakConstants kConstants = derive_constants();
 std::uint64_t rotate_left(std::uint64_t v, int n) { return n == 0 ? v : (v << n) | (v >> (64 - n)); }
 
 void xor_block_into_state(const std::uint8_t* block, std::uint64_t (&state)[25]) {
-    for (std::size_t i = 0; i < kKeccak256RateBytes; ++i)
-        state[i / 8] ^= std::uint64_t{block[i]} << (8 * (i % 8));
+    for (std::size_t i = 0; i < kKeccak256RateBytes; ++i) state[i / 8] ^= std::uint64_t{block[i]} << (8 * (i % 8));
 }
 
 const EVP_MD* sha256_md() {

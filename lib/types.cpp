@@ -125,9 +125,8 @@ Account parse_ss58(std::string_view text, std::string_view field) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (base58_value(text[i]) < 0)
             throw Error(ErrorCode::bad_ss58_character, std::string(field),
-                        prefix(field) + account_form() + "; character " + quoted(text.substr(i, 1)) +
-                            " at position " + std::to_string(i) +
-                            " is not in the base58 alphabet (no 0, O, I or l)");
+                        prefix(field) + account_form() + "; character " + quoted(text.substr(i, 1)) + " at position " +
+                            std::to_string(i) + " is not in the base58 alphabet (no 0, O, I or l)");
     }
     const std::vector<std::uint8_t> decoded = base58_decode(text);
     // SPEC §5: first byte < 64 is a one-byte prefix, 64..127 the first of a two-byte prefix.

@@ -181,7 +181,8 @@ CliResult run_cli(const std::vector<std::string>& args, const std::string& input
 std::string describe(const std::vector<std::string>& args, const CliResult& result) {
     std::string text = "btpow";
     for (const std::string& arg : args) text += " " + arg;
-    return text + "\n  exit " + std::to_string(result.exit_code) + "\n  stdout: " + result.out + "\n  stderr: " + result.err;
+    return text + "\n  exit " + std::to_string(result.exit_code) + "\n  stdout: " + result.out +
+           "\n  stderr: " + result.err;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -271,7 +272,8 @@ std::string block_hash_of(unsigned tag) {
 }  // namespace
 
 TEST_CASE("cli: seal prints the SPEC §2 worked example", "[cli]") {
-    const std::vector<std::string> args{"seal", "--block-hash", kZeroBlock, "--account", kAlice, "--nonce", "0", "--json"};
+    const std::vector<std::string> args{"seal", "--block-hash", kZeroBlock, "--account",
+                                        kAlice, "--nonce",      "0",        "--json"};
     const CliResult result = run_cli(args);
     INFO(describe(args, result));
     REQUIRE(result.exit_code == 0);
@@ -281,8 +283,8 @@ TEST_CASE("cli: seal prints the SPEC §2 worked example", "[cli]") {
     CHECK(out.at("nonce") == "0");
 
     // The account as hex and the readable form give the same seal.
-    const CliResult readable = run_cli({"seal", "--block-hash", std::string(kZeroBlock).substr(2), "--account", kAliceHex,
-                                        "--nonce", "0"});
+    const CliResult readable =
+        run_cli({"seal", "--block-hash", std::string(kZeroBlock).substr(2), "--account", kAliceHex, "--nonce", "0"});
     CHECK(readable.exit_code == 0);
     CHECK(readable.out.find("0x8f451590e942a76be6bad67804a7858b8ac3d5c04d1aa6204a10ff61c601b03f") != std::string::npos);
 }
@@ -292,8 +294,8 @@ TEST_CASE("cli: verify exits 0 when the rule passes, 1 when not, with every rule
     const std::string le_nonce = min_nonces.at("smallest_nonce").at("chain_le").at("nonce");
     const std::string be_nonce = min_nonces.at("smallest_nonce").at("chain_be").at("nonce");
     const auto verify_args = [](const std::string& nonce, const std::string& d, const std::string& rule) {
-        std::vector<std::string> args{"verify", "--block-hash", kZeroBlock, "--account", kAlice, "--nonce", nonce,
-                                      "--difficulty", d, "--json"};
+        std::vector<std::string> args{"verify",  "--block-hash", kZeroBlock,     "--account", kAlice,
+                                      "--nonce", nonce,          "--difficulty", d,           "--json"};
         if (!rule.empty()) args.insert(args.end(), {"--rule", rule});
         return args;
     };
@@ -332,8 +334,7 @@ TEST_CASE("cli: verify exits 0 when the rule passes, 1 when not, with every rule
 }
 
 TEST_CASE("cli: bad input exits 2 and names the flag", "[cli]") {
-    const std::string two_to_256 =
-        "115792089237316195423570985008687907853269984665640564039457584007913129639936";
+    const std::string two_to_256 = "115792089237316195423570985008687907853269984665640564039457584007913129639936";
     struct Case {
         std::vector<std::string> args;
         std::string flag;
@@ -348,15 +349,18 @@ TEST_CASE("cli: bad input exits 2 and names the flag", "[cli]") {
     const auto solve = with({"solve"}, {"--block-hash", kZeroBlock, "--account", kAlice, "--block-number", "1",
                                         "--difficulty", "1000", "--quiet"});
     const std::vector<Case> cases{
-        {with(seal, {"0x00"}), "--block-hash"},                                      // too short
-        {with(seal, {std::string(64, 'z')}), "--block-hash"},                        // not hex
-        {with(seal, {"0x" + std::string(66, '0')}), "--block-hash"},                 // too long
+        {with(seal, {"0x00"}), "--block-hash"},                       // too short
+        {with(seal, {std::string(64, 'z')}), "--block-hash"},         // not hex
+        {with(seal, {"0x" + std::string(66, '0')}), "--block-hash"},  // too long
         {{"seal", "--block-hash", kZeroBlock, "--nonce", "0", "--account",
-          "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQZ"}, "--account"},        // checksum
+          "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQZ"},
+         "--account"},  // checksum
         {{"seal", "--block-hash", kZeroBlock, "--nonce", "0", "--account",
-          "15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5"}, "--account"},        // Polkadot prefix 0
+          "15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5"},
+         "--account"},  // Polkadot prefix 0
         {{"seal", "--block-hash", kZeroBlock, "--nonce", "0", "--account", "5Grwva0OIl"}, "--account"},
-        {with({"seal"}, {"--block-hash", kZeroBlock, "--account", kAlice, "--nonce", "18446744073709551616"}), "--nonce"},
+        {with({"seal"}, {"--block-hash", kZeroBlock, "--account", kAlice, "--nonce", "18446744073709551616"}),
+         "--nonce"},
         {with({"seal"}, {"--block-hash", kZeroBlock, "--account", kAlice, "--nonce=-1"}), "--nonce"},
         {with({"seal"}, {"--block-hash", kZeroBlock, "--account", kAlice, "--nonce", "12abc"}), "--nonce"},
         {with({"seal"}, {"--block-hash", kZeroBlock, "--account", kAlice}), "--nonce"},  // missing
@@ -412,9 +416,22 @@ TEST_CASE("cli: scan finds the vectors' smallest nonces and every reference hit"
     constexpr std::uint64_t kCount = 4000;
     for (const auto& [rule, key] : std::vector<std::pair<btpow::Rule, std::string>>{
              {btpow::Rule::le, "chain_le"}, {btpow::Rule::be, "chain_be"}, {btpow::Rule::sdk, "sdk"}}) {
-        const std::vector<std::string> args{"scan", "--block-hash", kZeroBlock, "--account", kAlice, "--difficulty",
-                                            "1000", "--rule", std::string(btpow::to_string(rule)), "--start", "0",
-                                            "--count", std::to_string(kCount), "--threads", "2", "--json"};
+        const std::vector<std::string> args{"scan",
+                                            "--block-hash",
+                                            kZeroBlock,
+                                            "--account",
+                                            kAlice,
+                                            "--difficulty",
+                                            "1000",
+                                            "--rule",
+                                            std::string(btpow::to_string(rule)),
+                                            "--start",
+                                            "0",
+                                            "--count",
+                                            std::to_string(kCount),
+                                            "--threads",
+                                            "2",
+                                            "--json"};
         const CliResult result = run_cli(args);
         INFO(describe(args, result));
         REQUIRE(result.exit_code == 0);
@@ -432,9 +449,20 @@ TEST_CASE("cli: scan finds the vectors' smallest nonces and every reference hit"
 TEST_CASE("cli: scan wraps past 2^64 - 1 to 0", "[cli]") {
     constexpr std::uint64_t kStart = ~std::uint64_t{0} - 39;  // 2^64 - 40
     constexpr std::uint64_t kCount = 80;
-    const std::vector<std::string> args{"scan", "--block-hash", kZeroBlock, "--account", kAlice, "--difficulty", "8",
-                                        "--start", std::to_string(kStart), "--count", std::to_string(kCount),
-                                        "--threads", "2", "--json"};
+    const std::vector<std::string> args{"scan",
+                                        "--block-hash",
+                                        kZeroBlock,
+                                        "--account",
+                                        kAlice,
+                                        "--difficulty",
+                                        "8",
+                                        "--start",
+                                        std::to_string(kStart),
+                                        "--count",
+                                        std::to_string(kCount),
+                                        "--threads",
+                                        "2",
+                                        "--json"};
     const CliResult result = run_cli(args);
     INFO(describe(args, result));
     REQUIRE(result.exit_code == 0);
@@ -448,9 +476,9 @@ TEST_CASE("cli: scan wraps past 2^64 - 1 to 0", "[cli]") {
 TEST_CASE("cli: solve --json finds solutions that verify", "[cli]") {
     const std::string block = block_hash_of(7);
     SECTION("one solution, rule le") {
-        const std::vector<std::string> args{"solve", "--block-hash", block, "--block-number", "4242", "--account", kAlice,
-                                            "--difficulty", "5000", "--backend", "cpu", "--threads", "2",
-                                            "--timeout", "30", "--json", "--quiet"};
+        const std::vector<std::string> args{"solve", "--block-hash", block,  "--block-number", "4242",   "--account",
+                                            kAlice,  "--difficulty", "5000", "--backend",      "cpu",    "--threads",
+                                            "2",     "--timeout",    "30",   "--json",         "--quiet"};
         const CliResult result = run_cli(args);
         INFO(describe(args, result));
         REQUIRE(result.exit_code == 0);
@@ -468,17 +496,18 @@ TEST_CASE("cli: solve --json finds solutions that verify", "[cli]") {
         const std::string seal = solution.at("seal");
         CHECK(solution.at("faucet_call") == expected_faucet_call(4242, std::stoull(nonce), seal));
 
-        const std::vector<std::string> verify_args{"verify", "--block-hash", block, "--account", kAlice, "--nonce",
-                                                   nonce, "--difficulty", "5000", "--rule", "le", "--json"};
+        const std::vector<std::string> verify_args{"verify", "--block-hash", block,  "--account", kAlice, "--nonce",
+                                                   nonce,    "--difficulty", "5000", "--rule",    "le",   "--json"};
         const CliResult verified = run_cli(verify_args);
         INFO(describe(verify_args, verified));
         CHECK(verified.exit_code == 0);
         CHECK(json::parse(verified.out).at("seal") == seal);
     }
     SECTION("three solutions, rule sdk, all distinct and passing") {
-        const std::vector<std::string> args{"solve", "--block-hash", block, "--block-number", "1", "--account", kAlice,
-                                            "--difficulty", "1000", "--rule", "sdk", "--threads", "2", "--backend",
-                                            "cpu", "--count", "3", "--timeout", "30", "--json", "--quiet"};
+        const std::vector<std::string> args{"solve", "--block-hash", block,    "--block-number", "1",   "--account",
+                                            kAlice,  "--difficulty", "1000",   "--rule",         "sdk", "--threads",
+                                            "2",     "--backend",    "cpu",    "--count",        "3",   "--timeout",
+                                            "30",    "--json",       "--quiet"};
         const CliResult result = run_cli(args);
         INFO(describe(args, result));
         REQUIRE(result.exit_code == 0);
@@ -500,9 +529,22 @@ TEST_CASE("cli: solve --json finds solutions that verify", "[cli]") {
 }
 
 TEST_CASE("cli: solve gives up after --timeout with exit 1", "[cli]") {
-    const std::vector<std::string> args{"solve", "--block-hash", kZeroBlock, "--block-number", "1", "--account", kAlice,
-                                        "--difficulty", "0x" + std::string(16, 'f') + std::string(32, '0'),
-                                        "--backend", "cpu", "--threads", "2", "--timeout", "1", "--json"};
+    const std::vector<std::string> args{"solve",
+                                        "--block-hash",
+                                        kZeroBlock,
+                                        "--block-number",
+                                        "1",
+                                        "--account",
+                                        kAlice,
+                                        "--difficulty",
+                                        "0x" + std::string(16, 'f') + std::string(32, '0'),
+                                        "--backend",
+                                        "cpu",
+                                        "--threads",
+                                        "2",
+                                        "--timeout",
+                                        "1",
+                                        "--json"};
     const auto started = Clock::now();
     const CliResult result = run_cli(args);
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
@@ -513,8 +555,8 @@ TEST_CASE("cli: solve gives up after --timeout with exit 1", "[cli]") {
 }
 
 TEST_CASE("cli: solve --jobs - streams solutions for each job as lines arrive", "[cli]") {
-    const std::vector<std::string> args{"solve", "--jobs", "-", "--backend", "cpu", "--threads", "2",
-                                        "--json", "--quiet"};
+    const std::vector<std::string> args{"solve",     "--jobs", "-",      "--backend", "cpu",
+                                        "--threads", "2",      "--json", "--quiet"};
     CliProcess process(args);
     const std::vector<std::uint64_t> blocks{100, 101, 102};
     for (const std::uint64_t block_number : blocks) {
@@ -537,8 +579,8 @@ TEST_CASE("cli: solve --jobs - streams solutions for each job as lines arrive", 
 }
 
 TEST_CASE("cli: solve --jobs - at end of input finishes the current job", "[cli]") {
-    const std::vector<std::string> args{"solve", "--jobs", "-", "--backend", "cpu", "--threads", "2",
-                                        "--json", "--quiet", "--timeout", "20"};
+    const std::vector<std::string> args{"solve", "--jobs", "-",       "--backend", "cpu", "--threads",
+                                        "2",     "--json", "--quiet", "--timeout", "20"};
     SECTION("a job wanting two solutions, difficulty as a number, rule be") {
         const CliResult result = run_cli(args, job_line(9, block_hash_of(9), "1000", ",\"rule\":\"be\",\"count\":2"));
         INFO(describe(args, result));
@@ -559,13 +601,12 @@ TEST_CASE("cli: solve --jobs - at end of input finishes the current job", "[cli]
         CHECK(result.exit_code == 1);
         CHECK(result.out.empty());
     }
-    SECTION("empty input: exit 1") {
-        CHECK(run_cli(args, "").exit_code == 1);
-    }
+    SECTION("empty input: exit 1") { CHECK(run_cli(args, "").exit_code == 1); }
 }
 
 TEST_CASE("cli: a malformed job line exits 2 naming the line and the field", "[cli]") {
-    const std::vector<std::string> args{"solve", "--jobs", "-", "--backend", "cpu", "--threads", "2", "--json", "--quiet"};
+    const std::vector<std::string> args{"solve",     "--jobs", "-",      "--backend", "cpu",
+                                        "--threads", "2",      "--json", "--quiet"};
     struct Case {
         std::string input;
         std::vector<std::string> named;

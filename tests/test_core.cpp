@@ -59,8 +59,18 @@ struct RuleThreshold {
 // Difficulties from trivial to astronomic, so that the filter answers both ways; includes
 // divisors of M, where sdk's threshold differs from be's (SPEC §3).
 std::vector<RuleThreshold> rule_thresholds() {
-    const char* difficulties[] = {"0", "1", "2", "3", "5", "255", "1000", "65537", "1000000", "4294967296",
-                                  "18446744073709551615", "340282366920938463463374607431768211456"};
+    const char* difficulties[] = {"0",
+                                  "1",
+                                  "2",
+                                  "3",
+                                  "5",
+                                  "255",
+                                  "1000",
+                                  "65537",
+                                  "1000000",
+                                  "4294967296",
+                                  "18446744073709551615",
+                                  "340282366920938463463374607431768211456"};
     std::vector<RuleThreshold> out;
     for (const char* d : difficulties)
         for (Rule rule : btpow::kAllRules)
@@ -180,7 +190,9 @@ TEST_CASE("make_plan carries the job's rule and the top 64 bits of its threshold
 namespace {
 
 template <int N>
-std::uint32_t plain_rotr32(std::uint32_t x) { return (x >> N) | (x << (32 - N)); }
+std::uint32_t plain_rotr32(std::uint32_t x) {
+    return (x >> N) | (x << (32 - N));
+}
 
 template <int... N>
 bool every_mul_rotr32_matches(std::uint32_t x, std::integer_sequence<int, N...>) {

@@ -55,10 +55,10 @@ const Range kAwkwardRanges[] = {
     {3, 15},
     {1, 17},
     {12'345, 1000 + 3},
-    {kMax - 36, 100},                   // starts at 2^64 - 37, wraps to 0..62
+    {kMax - 36, 100},                     // starts at 2^64 - 37, wraps to 0..62
     {(std::uint64_t{1} << 32) - 45, 96},  // the low word carries into the high word mid-vector
     {(std::uint64_t{7} << 32) - 3, 19},
-    {0x0123'4567'89ab'cdefull, 2500},   // several of the dispatcher's blocks
+    {0x0123'4567'89ab'cdefull, 2500},  // several of the dispatcher's blocks
 };
 
 // Restores BTPOW_CPU_ISA when a test that sets it ends.
@@ -68,8 +68,10 @@ public:
         if (const char* old = std::getenv("BTPOW_CPU_ISA")) saved_ = old;
     }
     ~IsaEnvironment() {
-        if (saved_) setenv("BTPOW_CPU_ISA", saved_->c_str(), 1);
-        else unsetenv("BTPOW_CPU_ISA");
+        if (saved_)
+            setenv("BTPOW_CPU_ISA", saved_->c_str(), 1);
+        else
+            unsetenv("BTPOW_CPU_ISA");
     }
     void set(const char* value) { setenv("BTPOW_CPU_ISA", value, 1); }
     void clear() { unsetenv("BTPOW_CPU_ISA"); }
@@ -126,7 +128,8 @@ TEST_CASE("the threshold comparison is unsigned and inclusive on every path", "[
         for (std::uint64_t i = 0; i < 40; ++i) {
             const std::uint64_t nonce = start + i;
             const core::Plan probe = test_plan(0, top_is_le);
-            const std::uint64_t top = top_is_le ? core::seal_top<true>(probe, nonce) : core::seal_top<false>(probe, nonce);
+            const std::uint64_t top =
+                top_is_le ? core::seal_top<true>(probe, nonce) : core::seal_top<false>(probe, nonce);
             const core::Plan at_top = test_plan(top, top_is_le);
             const core::Plan below_top = test_plan(top - 1, top_is_le);
             for (const std::string& isa : cpu::supported_isas()) {

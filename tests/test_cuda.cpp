@@ -303,9 +303,10 @@ TEST_CASE("cuda kernel loop (host): launches cover a range exactly, never cross 
     CHECK(kernels::for_each_piece(7, 0, shape, 0, [](const kernels::Piece&) { return 1; }) == 0);
 }
 
-TEST_CASE("cuda kernel loop (host): a simulated grid hashes every nonce once and finds the CPU's candidates, "
-          "in every variant and rule, across 2^32 and 2^64",
-          "[cuda][host]") {
+TEST_CASE(
+    "cuda kernel loop (host): a simulated grid hashes every nonce once and finds the CPU's candidates, "
+    "in every variant and rule, across 2^32 and 2^64",
+    "[cuda][host]") {
     struct Range {
         std::uint64_t start, count;
     };
@@ -454,8 +455,7 @@ TEST_CASE("cuda: a freshly opened scanner's first batches keep every candidate",
                 INFO("round " << round << ", rotations " << cuda::to_string(rotations));
                 CHECK(cuda::testing::scan_candidates(device.ordinal, plan, kStart, kCount, kCount / 4,
                                                      cuda::testing::kCandidateCapacity,
-                                                     cuda::testing::kRecoveryCapacity, nullptr,
-                                                     rotations) == expected);
+                                                     cuda::testing::kRecoveryCapacity, nullptr, rotations) == expected);
             }
     }
 }
@@ -516,8 +516,7 @@ TEST_CASE("cuda: a batch where every nonce is a candidate returns all of them", 
         CHECK(report.overflows == 1);
         CHECK(report.rescans == 1);
         // A recovery buffer smaller than the batch: the rescan itself overflows and is split.
-        CHECK(cuda::testing::scan_candidates(device.ordinal, every, start, kCount, kCount, 1024, 4096, &report) ==
-              all);
+        CHECK(cuda::testing::scan_candidates(device.ordinal, every, start, kCount, kCount, 1024, 4096, &report) == all);
         CHECK(report.rescans > 10);
     }
     // Through the engine: d = 0 makes every nonce of the range a hit.
@@ -543,8 +542,8 @@ TEST_CASE("cuda: a worker reports every batch under its own job through job swit
     };
     add(1, job_a, 1000, 1 << 20);
     add(1, job_a, 1000 + (1 << 20), 1 << 20);
-    add(2, job_b, kTwoTo32 - (1 << 19), 1 << 20);  // switch, and across 2^32
-    add(1, job_a, 1000 + (2 << 20), 777);          // a stale assignment of the old job, odd size
+    add(2, job_b, kTwoTo32 - (1 << 19), 1 << 20);     // switch, and across 2^32
+    add(1, job_a, 1000 + (2 << 20), 777);             // a stale assignment of the old job, odd size
     add(2, job_b, std::uint64_t(0) - 4096, 1 << 18);  // across the 2^64 wrap
     add(2, job_b, 5, 3 << 18);
 

@@ -85,7 +85,8 @@ TEST_CASE("reference and core Keccak-f[1600] agree on random states", "[keccak]"
     }
 }
 
-TEST_CASE("the core's seal Keccak (specialised first round, one-lane last round) equals keccak256 of 32 bytes", "[keccak][core]") {
+TEST_CASE("the core's seal Keccak (specialised first round, one-lane last round) equals keccak256 of 32 bytes",
+          "[keccak][core]") {
     const std::uint64_t seed = Catch::rngSeed() != 0 ? Catch::rngSeed() : std::random_device{}();
     std::mt19937_64 rng(seed + 3);
     for (int i = 0; i < 10'000; ++i) {

@@ -39,7 +39,8 @@ std::uint64_t u64_of(const nlohmann::json& decimal) { return btpow::parse_u64(de
 
 std::vector<std::uint8_t> bytes_of(const std::string& hex) {
     std::vector<std::uint8_t> out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+        out.push_back(static_cast<std::uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
     return out;
 }
 
@@ -60,7 +61,8 @@ btpow::Job job_of(const nlohmann::json& entry, const Difficulty& d, Rule rule) {
 }  // namespace
 
 TEST_CASE("SPEC §2 worked example: zero block, Alice, nonce 0", "[vectors]") {
-    const Hash32 h = btpow::block_and_hotkey_hash(Hash32{}, Account::parse("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"));
+    const Hash32 h =
+        btpow::block_and_hotkey_hash(Hash32{}, Account::parse("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"));
     CHECK(h.hex() == "0xc0624595063eff7717b713bc2903b05ef476c0f969bb8e1342576dad3cf5932f");
     std::uint8_t pre_seal[40] = {};
     std::copy(h.bytes.begin(), h.bytes.end(), pre_seal + 8);
@@ -120,12 +122,14 @@ TEST_CASE("seal vectors: verdicts for every difficulty under le, be, sdk and cub
 }
 
 TEST_CASE("seal vectors: the largest difficulty each rule accepts passes, one more fails", "[vectors]") {
-    const std::pair<const char*, Rule> rules[] = {
-        {"max_difficulty_chain_le", Rule::le}, {"max_difficulty_chain_be", Rule::be}, {"max_difficulty_sdk", Rule::sdk}};
+    const std::pair<const char*, Rule> rules[] = {{"max_difficulty_chain_le", Rule::le},
+                                                  {"max_difficulty_chain_be", Rule::be},
+                                                  {"max_difficulty_sdk", Rule::sdk}};
     for (const auto& entry : vectors()["seal_vectors"]) {
         const Hash32 seal = hash_of(entry["seal"]);
         for (const auto& [key, rule] : rules) {
-            INFO("pair " << entry["pair"].get<std::string>() << ", nonce " << entry["nonce"].get<std::string>() << ", " << key);
+            INFO("pair " << entry["pair"].get<std::string>() << ", nonce " << entry["nonce"].get<std::string>() << ", "
+                         << key);
             if (entry[key].is_null()) {
                 // Unbounded: the seal reads as 0, which every difficulty accepts.
                 CHECK(btpow::seal_value(seal, rule) == btpow::Uint256{});
@@ -167,7 +171,8 @@ TEST_CASE("comparator edge vectors: seals at T-1, T and T+1", "[vectors]") {
     const auto& entries = vectors()["comparator_edge_vectors"];
     REQUIRE(entries.size() == 47);
     for (const auto& entry : entries) {
-        INFO("d " << entry["difficulty"].get<std::string>() << ", x - T = " << entry["x_minus_floor_M_over_d"].get<int>());
+        INFO("d " << entry["difficulty"].get<std::string>()
+                  << ", x - T = " << entry["x_minus_floor_M_over_d"].get<int>());
         const Difficulty d = difficulty_of(entry["difficulty"].get<std::string>());
         const Hash32 seal_le = hash_of(entry["seal_for_le_rule"]);
         const Hash32 seal_be = hash_of(entry["seal_for_be_rules"]);
@@ -206,8 +211,8 @@ TEST_CASE("min nonce vectors: the smallest passing nonce per rule, and nothing s
         btpow::Uint256 thresholds[3];
         for (int r = 0; r < 3; ++r) {
             const auto& [key, rule] = rules[r];
-            INFO("pair " << entry["pair"].get<std::string>() << ", d " << entry["difficulty"].get<std::string>()
-                         << ", " << key);
+            INFO("pair " << entry["pair"].get<std::string>() << ", d " << entry["difficulty"].get<std::string>() << ", "
+                         << key);
             const auto& expected = entry["smallest_nonce"][key];
             smallest[r] = u64_of(expected["nonce"]);
             thresholds[r] = btpow::threshold(d, rule);

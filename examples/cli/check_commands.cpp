@@ -40,7 +40,8 @@ void add_block_and_account(CLI::App& command, PuzzleFlags& flags) {
     command.add_option("--block-hash", flags.block_hash, "Block hash: 64 hex digits, 0x optional")
         ->required()
         ->type_name("HEX");
-    command.add_option("--account", flags.account, "Hotkey (or faucet signer): SS58 address (prefix 42) or 64 hex digits")
+    command
+        .add_option("--account", flags.account, "Hotkey (or faucet signer): SS58 address (prefix 42) or 64 hex digits")
         ->required()
         ->type_name("SS58|HEX");
 }
@@ -49,7 +50,9 @@ void add_difficulty_and_rule(CLI::App& command, PuzzleFlags& flags) {
     command.add_option("--difficulty", flags.difficulty, "Difficulty d, 0 <= d <= 2^256-1, decimal or 0x-hex")
         ->required()
         ->type_name("D");
-    command.add_option("--rule", flags.rule, "Byte order and comparison: le (chain today), be (chain before 2025-06-30), sdk")
+    command
+        .add_option("--rule", flags.rule,
+                    "Byte order and comparison: le (chain today), be (chain before 2025-06-30), sdk")
         ->type_name("le|be|sdk")
         ->capture_default_str();
 }
@@ -67,8 +70,8 @@ int run_seal(const SealFlags& flags) {
     if (flags.puzzle.json) {
         print_json_line({{"block_and_hotkey_hash", h.hex()}, {"seal", s.hex()}, {"nonce", std::to_string(nonce)}});
     } else {
-        print_text(fmt::format("block_and_hotkey_hash  {}\nnonce                  {}\nseal                   {}\n", h.hex(),
-                               nonce, s.hex()));
+        print_text(fmt::format("block_and_hotkey_hash  {}\nnonce                  {}\nseal                   {}\n",
+                               h.hex(), nonce, s.hex()));
     }
     return exit_ok;
 }
@@ -90,13 +93,13 @@ int run_verify(const SealFlags& flags) {
         });
     } else {
         const auto word = [](bool ok) { return ok ? "passes" : "fails"; };
-        print_text(fmt::format(
-            "block_and_hotkey_hash  {}\nnonce                  {}\nseal                   {}\n"
-            "difficulty             {}\n"
-            "rule {:<3}               {}\n"
-            "  by rule              le {}, be {}, sdk {}\n",
-            verdict.block_and_hotkey_hash.hex(), nonce, verdict.seal.hex(), job.difficulty.decimal(),
-            to_string(job.rule), word(passes), word(verdict.le), word(verdict.be), word(verdict.sdk)));
+        print_text(
+            fmt::format("block_and_hotkey_hash  {}\nnonce                  {}\nseal                   {}\n"
+                        "difficulty             {}\n"
+                        "rule {:<3}               {}\n"
+                        "  by rule              le {}, be {}, sdk {}\n",
+                        verdict.block_and_hotkey_hash.hex(), nonce, verdict.seal.hex(), job.difficulty.decimal(),
+                        to_string(job.rule), word(passes), word(verdict.le), word(verdict.be), word(verdict.sdk)));
     }
     return passes ? exit_ok : exit_not_found;
 }
@@ -127,14 +130,17 @@ int run_scan(const ScanFlags& flags) {
     if (flags.puzzle.json) {
         nlohmann::ordered_json hits = nlohmann::ordered_json::array();
         for (const std::uint64_t nonce : result.hits) hits.push_back(std::to_string(nonce));
-        print_json_line({{"hits", hits}, {"hashes", std::to_string(result.hashes)}, {"seconds", result.seconds},
+        print_json_line({{"hits", hits},
+                         {"hashes", std::to_string(result.hashes)},
+                         {"seconds", result.seconds},
                          {"setup_seconds", result.setup_seconds}});
     } else {
-        std::string text = fmt::format("{} hit(s) for rule {} at difficulty {} in {} nonces from {}\n", result.hits.size(),
-                                       to_string(job.rule), job.difficulty.decimal(), count, start);
+        std::string text = fmt::format("{} hit(s) for rule {} at difficulty {} in {} nonces from {}\n",
+                                       result.hits.size(), to_string(job.rule), job.difficulty.decimal(), count, start);
         for (const std::uint64_t nonce : result.hits) text += fmt::format("  {}\n", nonce);
         const double rate = result.seconds > 0 ? static_cast<double>(result.hashes) / result.seconds : 0;
-        text += fmt::format("hashed {} seals in {} ({})\n", result.hashes, human_duration(result.seconds), human_rate(rate));
+        text += fmt::format("hashed {} seals in {} ({})\n", result.hashes, human_duration(result.seconds),
+                            human_rate(rate));
         print_text(text);
     }
     return exit_ok;
@@ -145,7 +151,8 @@ int run_scan(const ScanFlags& flags) {
 void add_check_commands(CLI::App& app, CommandBody& selected) {
     {
         auto flags = std::make_shared<SealFlags>();
-        CLI::App* command = app.add_subcommand("seal", "Print H = keccak256(block_hash ‖ account) and the seal of one nonce");
+        CLI::App* command =
+            app.add_subcommand("seal", "Print H = keccak256(block_hash ‖ account) and the seal of one nonce");
         add_block_and_account(*command, flags->puzzle);
         command->add_option("--nonce", flags->nonce, "Nonce, 0 <= N < 2^64")->required()->type_name("N");
         command->add_flag("--json", flags->puzzle.json, "One JSON object on stdout");
@@ -169,8 +176,11 @@ void add_check_commands(CLI::App& app, CommandBody& selected) {
         add_difficulty_and_rule(*command, flags->puzzle);
         command->add_option("--start", flags->start, "First nonce")->required()->type_name("N");
         command->add_option("--count", flags->count, "How many nonces (>= 1)")->required()->type_name("C");
-        command->add_option("--backend", flags->backend, "Where to hash")->type_name("cpu|cuda|all")->capture_default_str();
-        command->add_option("--threads", flags->threads, "CPU threads (default: every hardware thread)")->type_name("T");
+        command->add_option("--backend", flags->backend, "Where to hash")
+            ->type_name("cpu|cuda|all")
+            ->capture_default_str();
+        command->add_option("--threads", flags->threads, "CPU threads (default: every hardware thread)")
+            ->type_name("T");
         command->add_flag("--json", flags->puzzle.json, "One JSON object on stdout");
         command->callback([&selected, flags] { selected = [flags] { return run_scan(*flags); }; });
     }

@@ -23,11 +23,9 @@ inline constexpr std::string_view kExitCodesHelp =
 
 inline ExitCode exit_code_for(ErrorCode code) {
     switch (code) {
-    case ErrorCode::no_device:
-    case ErrorCode::backend_failure:
-        return exit_device_failure;
-    default:
-        return exit_bad_input;
+        case ErrorCode::no_device:
+        case ErrorCode::backend_failure: return exit_device_failure;
+        default: return exit_bad_input;
     }
 }
 

@@ -9,9 +9,7 @@
 
 namespace btpow::cli {
 
-void print_json_line(const nlohmann::ordered_json& value) {
-    print_text(value.dump() + "\n");
-}
+void print_json_line(const nlohmann::ordered_json& value) { print_text(value.dump() + "\n"); }
 
 void print_text(std::string_view text) {
     std::fwrite(text.data(), 1, text.size(), stdout);

@@ -62,7 +62,8 @@ int run_solve(const SolveFlags& flags) {
     RunSettings settings;
     settings.json = flags.json;
     settings.count = parse_positive_count(flags.count, "--count");
-    if (!flags.timeout.empty()) settings.timeout = std::chrono::duration<double>(parse_seconds(flags.timeout, "--timeout"));
+    if (!flags.timeout.empty())
+        settings.timeout = std::chrono::duration<double>(parse_seconds(flags.timeout, "--timeout"));
 
     StatusLine status(!flags.quiet);
     SolverOptions options;
@@ -91,12 +92,15 @@ void add_solve_command(CLI::App& app, CommandBody& selected) {
     auto* block_number =
         command->add_option("--block-number", flags->block_number, "The block's number (for the faucet call)")
             ->type_name("N");
-    auto* account =
-        command->add_option("--account", flags->account, "Hotkey (or faucet signer): SS58 address (prefix 42) or 64 hex digits")
-            ->type_name("SS58|HEX");
-    auto* difficulty = command->add_option("--difficulty", flags->difficulty, "Difficulty d, 0 <= d <= 2^256-1")
-                           ->type_name("D");
-    command->add_option("--rule", flags->rule, "le (chain today), be (chain before 2025-06-30), sdk; default for --jobs lines")
+    auto* account = command
+                        ->add_option("--account", flags->account,
+                                     "Hotkey (or faucet signer): SS58 address (prefix 42) or 64 hex digits")
+                        ->type_name("SS58|HEX");
+    auto* difficulty =
+        command->add_option("--difficulty", flags->difficulty, "Difficulty d, 0 <= d <= 2^256-1")->type_name("D");
+    command
+        ->add_option("--rule", flags->rule,
+                     "le (chain today), be (chain before 2025-06-30), sdk; default for --jobs lines")
         ->type_name("le|be|sdk")
         ->capture_default_str();
     command->add_option("--backend", flags->backend, "auto: every CUDA device if any, else the CPU; all: both")
@@ -104,9 +108,10 @@ void add_solve_command(CLI::App& app, CommandBody& selected) {
         ->capture_default_str();
     command->add_option("--devices", flags->devices, "CUDA ordinals to use (default: every visible device)")
         ->type_name("0,1");
-    command->add_option("--cuda-batch-ms", flags->batch_ms,
-                        "GPU time per CUDA batch, 1-1000 ms (default 50, or 15 on a display GPU); a new job "
-                        "reaches the GPU within about two batches")
+    command
+        ->add_option("--cuda-batch-ms", flags->batch_ms,
+                     "GPU time per CUDA batch, 1-1000 ms (default 50, or 15 on a display GPU); a new job "
+                     "reaches the GPU within about two batches")
         ->type_name("MS");
     command->add_option("--threads", flags->threads, "CPU threads (default: every hardware thread)")->type_name("T");
     command->add_option("--timeout", flags->timeout, "Give up on a job after this many seconds (default: never)")

@@ -19,7 +19,7 @@ inline constexpr std::chrono::milliseconds kPollInterval{100};
 
 struct RunSettings {
     std::optional<std::chrono::duration<double>> timeout;  // per job, from its submission
-    std::uint64_t count = 1;                                // solutions wanted per job
+    std::uint64_t count = 1;                               // solutions wanted per job
     bool json = false;
 };
 

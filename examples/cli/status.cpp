@@ -63,7 +63,9 @@ std::string status_text(const Stats& stats, const Difficulty& difficulty) {
 }
 
 StatusLine::StatusLine(bool enabled)
-    : enabled_(enabled), terminal_(isatty(STDERR_FILENO) == 1), interval_(terminal_ ? kTerminalInterval : kLogInterval) {
+    : enabled_(enabled),
+      terminal_(isatty(STDERR_FILENO) == 1),
+      interval_(terminal_ ? kTerminalInterval : kLogInterval) {
     last_update_ = std::chrono::steady_clock::now();
 }
 

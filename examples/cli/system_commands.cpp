@@ -164,7 +164,8 @@ std::uint64_t calibrated_nonces(const Job& job, const ScanOptions& options, doub
     }
     const double rate = static_cast<double>(trial.hashes) / std::max(trial.seconds, 1e-6);
     const double units = std::max(1.0, rate * seconds / static_cast<double>(kBenchUnit));
-    const double power = std::min(std::round(std::log2(units)), std::log2(static_cast<double>(kMaxBenchNonces / kBenchUnit)));
+    const double power =
+        std::min(std::round(std::log2(units)), std::log2(static_cast<double>(kMaxBenchNonces / kBenchUnit)));
     return kBenchUnit << static_cast<int>(power);
 }
 
@@ -206,11 +207,11 @@ int run_bench(const BenchFlags& flags) {
             {"compute_errors", std::to_string(run.compute_errors)},
         });
         if (!flags.json)
-            print_text(fmt::format("{:<5} {:<32} {:<12} {:>3} threads  {:>12}  ({} seals in {}, {} hits, checksum {}{})\n",
-                                   target.backend, target.device, target.isa, target.threads, human_rate(rate),
-                                   human_count(static_cast<double>(nonces)), human_duration(run.seconds),
-                                   run.hits.size(), checksum.hex().substr(0, 18),
-                                   run.compute_errors ? fmt::format(", {} compute errors", run.compute_errors) : ""));
+            print_text(fmt::format(
+                "{:<5} {:<32} {:<12} {:>3} threads  {:>12}  ({} seals in {}, {} hits, checksum {}{})\n", target.backend,
+                target.device, target.isa, target.threads, human_rate(rate), human_count(static_cast<double>(nonces)),
+                human_duration(run.seconds), run.hits.size(), checksum.hex().substr(0, 18),
+                run.compute_errors ? fmt::format(", {} compute errors", run.compute_errors) : ""));
     }
     if (flags.json) print_json_line(results);
     return exit_ok;
@@ -234,7 +235,8 @@ void add_system_commands(CLI::App& app, CommandBody& selected) {
         command->add_option("--seconds", flags->seconds, "About how long to time each backend/device")
             ->type_name("S")
             ->capture_default_str();
-        command->add_option("--threads", flags->threads, "CPU threads (default: every hardware thread)")->type_name("T");
+        command->add_option("--threads", flags->threads, "CPU threads (default: every hardware thread)")
+            ->type_name("T");
         command->add_flag("--json", flags->json, "One JSON list on stdout, one object per backend/device");
         command->callback([&selected, flags] { selected = [flags] { return run_bench(*flags); }; });
     }

@@ -23,8 +23,8 @@ namespace btpow {
 enum class Backend {
     auto_select,  // every usable CUDA device if there is one, else the CPU
     cpu,
-    cuda,         // CUDA devices only; Error(no_device) when there is none
-    all,          // CUDA devices and CPU threads together
+    cuda,  // CUDA devices only; Error(no_device) when there is none
+    all,   // CUDA devices and CPU threads together
 };
 std::string_view to_string(Backend backend);
 Backend parse_backend(std::string_view text, std::string_view field = "backend");
@@ -35,19 +35,19 @@ using SolutionCallback = std::function<void(const Solution&)>;
 
 struct SolverOptions {
     Backend backend = Backend::auto_select;
-    unsigned cpu_threads = 0;               // 0: every hardware thread
-    std::string cpu_isa;                    // "", "auto" or a path name ("scalar", "avx2", ...);
-                                            // the environment variable BTPOW_CPU_ISA overrides ""
-    std::vector<int> cuda_devices;          // 0-based CUDA ordinals; empty: every visible device;
-                                            // each times its kernel variants at start and keeps the
-                                            // fastest (BTPOW_CUDA_ROTATIONS pins one: funnel, split,
-                                            // multiply, funnel-loop, split-loop or multiply-loop)
-    unsigned cuda_batch_ms = 0;             // GPU time each CUDA batch aims for, 1..1000 ms; 0: 50 ms
-                                            // (15 ms on a device with a display watchdog). Shorter:
-                                            // a new job reaches the GPU sooner; longer: fewer launches
+    unsigned cpu_threads = 0;                  // 0: every hardware thread
+    std::string cpu_isa;                       // "", "auto" or a path name ("scalar", "avx2", ...);
+                                               // the environment variable BTPOW_CPU_ISA overrides ""
+    std::vector<int> cuda_devices;             // 0-based CUDA ordinals; empty: every visible device;
+                                               // each times its kernel variants at start and keeps the
+                                               // fastest (BTPOW_CUDA_ROTATIONS pins one: funnel, split,
+                                               // multiply, funnel-loop, split-loop or multiply-loop)
+    unsigned cuda_batch_ms = 0;                // GPU time each CUDA batch aims for, 1..1000 ms; 0: 50 ms
+                                               // (15 ms on a device with a display watchdog). Shorter:
+                                               // a new job reaches the GPU sooner; longer: fewer launches
     std::optional<std::uint64_t> nonce_start;  // first nonce of each job; empty: random per job
-    SolutionCallback on_solution;           // optional, besides wait_for()
-    LogCallback on_log;                     // optional; the library never prints
+    SolutionCallback on_solution;              // optional, besides wait_for()
+    LogCallback on_log;                        // optional; the library never prints
 };
 
 // Counters are exact: hashes are nonces actually hashed. Rates are seals per second.
@@ -61,17 +61,17 @@ struct DeviceStats {
     std::uint64_t solutions = 0;
     std::uint64_t compute_errors = 0;  // candidates the reference refuted
     double rate_10s = 0, rate_60s = 0, rate_total = 0;
-    bool failed = false;   // dropped after a failure; see failure
+    bool failed = false;  // dropped after a failure; see failure
     std::string failure;
 };
 
 struct Stats {
     std::vector<DeviceStats> devices;
-    DeviceStats total;           // id "total": sums over devices
-    double seconds = 0;          // since the solver started
-    std::uint64_t job_id = 0;    // current job (0: none yet)
+    DeviceStats total;             // id "total": sums over devices
+    double seconds = 0;            // since the solver started
+    std::uint64_t job_id = 0;      // current job (0: none yet)
     std::uint64_t job_hashes = 0;  // hashed for the current job so far
-    double job_seconds = 0;      // since the current job was submitted
+    double job_seconds = 0;        // since the current job was submitted
 };
 
 class Solver {

@@ -13,20 +13,20 @@
 namespace btpow {
 
 enum class ErrorCode {
-    bad_hex_length,       // hex text of the wrong length
-    bad_hex_character,    // a character that is not a hex digit
-    bad_ss58_length,      // SS58 text that does not decode to 35 bytes
-    bad_ss58_character,   // a character outside the base58 alphabet
-    bad_ss58_checksum,    // checksum bytes do not match BLAKE2b-512("SS58PRE" ‖ prefix ‖ key)
-    bad_ss58_prefix,      // an address of another network than prefix 42
-    bad_integer,          // not a decimal or 0x-hex integer (fractions and garbage land here)
-    negative_integer,     // a leading minus sign
-    integer_out_of_range, // larger than the field allows (2^64 - 1 for nonces, 2^256 - 1 for d)
-    bad_rule,             // a rule name other than le, be, sdk
-    bad_option,           // an option value that makes no sense (zero threads, empty range, ...)
-    bad_job,              // a job description (e.g. a JSON line of a job feed) that is malformed
-    no_device,            // a backend was asked for that this machine or build does not have
-    backend_failure,      // a device or backend failed at run time
+    bad_hex_length,        // hex text of the wrong length
+    bad_hex_character,     // a character that is not a hex digit
+    bad_ss58_length,       // SS58 text that does not decode to 35 bytes
+    bad_ss58_character,    // a character outside the base58 alphabet
+    bad_ss58_checksum,     // checksum bytes do not match BLAKE2b-512("SS58PRE" ‖ prefix ‖ key)
+    bad_ss58_prefix,       // an address of another network than prefix 42
+    bad_integer,           // not a decimal or 0x-hex integer (fractions and garbage land here)
+    negative_integer,      // a leading minus sign
+    integer_out_of_range,  // larger than the field allows (2^64 - 1 for nonces, 2^256 - 1 for d)
+    bad_rule,              // a rule name other than le, be, sdk
+    bad_option,            // an option value that makes no sense (zero threads, empty range, ...)
+    bad_job,               // a job description (e.g. a JSON line of a job feed) that is malformed
+    no_device,             // a backend was asked for that this machine or build does not have
+    backend_failure,       // a device or backend failed at run time
 };
 
 // The exception thrown at every API boundary. what() names the field and the expected form.
@@ -122,13 +122,13 @@ struct Job {
 
 // A nonce that passed the host's full check under the job's rule.
 struct Solution {
-    Job job;                    // the job it solves (may be older than the current one)
-    std::uint64_t job_id = 0;   // Solver::submit's return value for that job
+    Job job;                   // the job it solves (may be older than the current one)
+    std::uint64_t job_id = 0;  // Solver::submit's return value for that job
     std::uint64_t nonce = 0;
     Hash32 seal;
-    std::string backend;        // "cpu", "cuda:0", ...
-    std::uint64_t hashes = 0;   // seals hashed for this job, all backends, when it was found
-    double seconds = 0;         // since the job was submitted
+    std::string backend;       // "cpu", "cuda:0", ...
+    std::uint64_t hashes = 0;  // seals hashed for this job, all backends, when it was found
+    double seconds = 0;        // since the job was submitted
 };
 
 }  // namespace btpow

@@ -36,7 +36,9 @@ BTPOW_LANE U32x8 rotr32(U32x8 x) {
     return U32x8(_mm256_or_si256(_mm256_srli_epi32(x.v, N), _mm256_slli_epi32(x.v, 32 - N)));
 }
 template <int N>
-BTPOW_LANE U32x8 shr32(U32x8 x) { return U32x8(_mm256_srli_epi32(x.v, N)); }
+BTPOW_LANE U32x8 shr32(U32x8 x) {
+    return U32x8(_mm256_srli_epi32(x.v, N));
+}
 BTPOW_LANE U32x8 xor3(U32x8 a, U32x8 b, U32x8 c) { return a ^ b ^ c; }
 BTPOW_LANE U32x8 ch(U32x8 e, U32x8 f, U32x8 g) { return g ^ (e & (f ^ g)); }
 BTPOW_LANE U32x8 maj(U32x8 a, U32x8 b, U32x8 c) { return (a & b) | (c & (a | b)); }
@@ -55,8 +57,9 @@ BTPOW_LANE U64x4 operator~(U64x4 a) { return U64x4(_mm256_xor_si256(a.v, all_one
 
 // A byte shuffle that applies the same 16-byte pattern to both 128-bit halves.
 BTPOW_LANE __m256i shuffle_bytes(__m256i x, std::uint64_t low_half_indices, std::uint64_t high_half_indices) {
-    const __m256i pattern = _mm256_set_epi64x(static_cast<long long>(high_half_indices), static_cast<long long>(low_half_indices),
-                                              static_cast<long long>(high_half_indices), static_cast<long long>(low_half_indices));
+    const __m256i pattern =
+        _mm256_set_epi64x(static_cast<long long>(high_half_indices), static_cast<long long>(low_half_indices),
+                          static_cast<long long>(high_half_indices), static_cast<long long>(low_half_indices));
     return _mm256_shuffle_epi8(x, pattern);
 }
 
@@ -166,11 +169,14 @@ std::size_t scan_with_sha_ni(const core::Plan& plan, std::uint64_t start, std::u
         const std::uint64_t first = start + offset;
         __m128i lanes_2_0[kWidth], lanes_3_1[kWidth];
         sha_ni_seal_lanes(sha_plan, first, lanes_2_0, lanes_3_1);
-        const U64x4 lanes[4] = {
-            U64x4(_mm256_set_m128i(_mm_unpackhi_epi64(lanes_2_0[2], lanes_2_0[3]), _mm_unpackhi_epi64(lanes_2_0[0], lanes_2_0[1]))),
-            U64x4(_mm256_set_m128i(_mm_unpackhi_epi64(lanes_3_1[2], lanes_3_1[3]), _mm_unpackhi_epi64(lanes_3_1[0], lanes_3_1[1]))),
-            U64x4(_mm256_set_m128i(_mm_unpacklo_epi64(lanes_2_0[2], lanes_2_0[3]), _mm_unpacklo_epi64(lanes_2_0[0], lanes_2_0[1]))),
-            U64x4(_mm256_set_m128i(_mm_unpacklo_epi64(lanes_3_1[2], lanes_3_1[3]), _mm_unpacklo_epi64(lanes_3_1[0], lanes_3_1[1])))};
+        const U64x4 lanes[4] = {U64x4(_mm256_set_m128i(_mm_unpackhi_epi64(lanes_2_0[2], lanes_2_0[3]),
+                                                       _mm_unpackhi_epi64(lanes_2_0[0], lanes_2_0[1]))),
+                                U64x4(_mm256_set_m128i(_mm_unpackhi_epi64(lanes_3_1[2], lanes_3_1[3]),
+                                                       _mm_unpackhi_epi64(lanes_3_1[0], lanes_3_1[1]))),
+                                U64x4(_mm256_set_m128i(_mm_unpacklo_epi64(lanes_2_0[2], lanes_2_0[3]),
+                                                       _mm_unpacklo_epi64(lanes_2_0[0], lanes_2_0[1]))),
+                                U64x4(_mm256_set_m128i(_mm_unpacklo_epi64(lanes_3_1[2], lanes_3_1[3]),
+                                                       _mm_unpacklo_epi64(lanes_3_1[0], lanes_3_1[1])))};
         const std::uint32_t hits =
             Avx2Path::candidates_of(Avx2Path::seal_top<TopIsLe>(lanes), plan) & in_range_mask(offset, count, kWidth);
         if (hits != 0) found += store_hits(hits, first, out + found);

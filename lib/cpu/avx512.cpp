@@ -26,9 +26,9 @@ namespace {
 // vpternlog truth tables: bit i of the immediate is f(a, b, c) for a = bit 2, b = bit 1, c = bit 0
 // of i, i.e. f applied to the operand masks 0xF0, 0xCC, 0xAA.
 constexpr int kTernXor3 = 0xF0 ^ 0xCC ^ 0xAA;
-constexpr int kTernChoose = (0xF0 & 0xCC) | (~0xF0 & 0xAA);               // a ? b : c
+constexpr int kTernChoose = (0xF0 & 0xCC) | (~0xF0 & 0xAA);  // a ? b : c
 constexpr int kTernMajority = (0xF0 & 0xCC) | (0xF0 & 0xAA) | (0xCC & 0xAA);
-constexpr int kTernChi = (0xF0 ^ (~0xCC & 0xAA)) & 0xFF;                   // a ^ (~b & c)
+constexpr int kTernChi = (0xF0 ^ (~0xCC & 0xAA)) & 0xFF;  // a ^ (~b & c)
 constexpr int kTernNot = ~0xF0 & 0xFF;
 
 // Sixteen 32-bit SHA-256 words, one nonce per lane; a scalar converts by broadcast.
@@ -44,9 +44,13 @@ BTPOW_LANE U32x16 operator&(U32x16 a, U32x16 b) { return U32x16(_mm512_and_si512
 BTPOW_LANE U32x16 operator|(U32x16 a, U32x16 b) { return U32x16(_mm512_or_si512(a.v, b.v)); }
 BTPOW_LANE U32x16 operator~(U32x16 a) { return U32x16(_mm512_ternarylogic_epi32(a.v, a.v, a.v, kTernNot)); }
 template <int N>
-BTPOW_LANE U32x16 rotr32(U32x16 x) { return U32x16(_mm512_ror_epi32(x.v, N)); }
+BTPOW_LANE U32x16 rotr32(U32x16 x) {
+    return U32x16(_mm512_ror_epi32(x.v, N));
+}
 template <int N>
-BTPOW_LANE U32x16 shr32(U32x16 x) { return U32x16(_mm512_srli_epi32(x.v, N)); }
+BTPOW_LANE U32x16 shr32(U32x16 x) {
+    return U32x16(_mm512_srli_epi32(x.v, N));
+}
 BTPOW_LANE U32x16 xor3(U32x16 a, U32x16 b, U32x16 c) {
     return U32x16(_mm512_ternarylogic_epi32(a.v, b.v, c.v, kTernXor3));
 }
@@ -81,7 +85,8 @@ BTPOW_LANE U64x8 xor5(U64x8 a, U64x8 b, U64x8 c, U64x8 d, U64x8 e) { return xor3
 BTPOW_LANE U64x8 chi(U64x8 a, U64x8 b, U64x8 c) { return U64x8(_mm512_ternarylogic_epi64(a.v, b.v, c.v, kTernChi)); }
 
 BTPOW_LANE __m512i byte_shuffle_per_128(std::uint64_t low_half_indices, std::uint64_t high_half_indices) {
-    const __m128i lane = _mm_set_epi64x(static_cast<long long>(high_half_indices), static_cast<long long>(low_half_indices));
+    const __m128i lane =
+        _mm_set_epi64x(static_cast<long long>(high_half_indices), static_cast<long long>(low_half_indices));
     return _mm512_broadcast_i32x4(lane);
 }
 BTPOW_LANE U64x8 bswap64(U64x8 x) {

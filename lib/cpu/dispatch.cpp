@@ -20,7 +20,7 @@ namespace {
 
 struct Features {
     bool sse41 = false, ssse3 = false, sha = false;
-    bool avx2 = false;                              // with the OS saving the YMM state
+    bool avx2 = false;                                         // with the OS saving the YMM state
     bool avx512f = false, avx512vl = false, avx512bw = false;  // with the OS saving ZMM/opmask state
     std::string brand;
 };
@@ -80,12 +80,10 @@ struct Path {
 // Best first, by measured single-thread speed (bench/bench_cpu.cpp); "scalar" runs everywhere.
 constexpr std::array kPaths = {
 #if defined(BTPOW_CPU_X86_PATHS)
-    Path{"avx512",
-         [](const Features& f) { return f.avx512f && f.avx512vl && f.avx512bw; },
-         paths::scan_avx512, 1u << 15},
-    Path{"avx2+sha",
-         [](const Features& f) { return f.avx2 && f.sha && f.sse41 && f.ssse3; },
-         paths::scan_avx2_sha, 1u << 13},
+    Path{"avx512", [](const Features& f) { return f.avx512f && f.avx512vl && f.avx512bw; }, paths::scan_avx512,
+         1u << 15},
+    Path{"avx2+sha", [](const Features& f) { return f.avx2 && f.sha && f.sse41 && f.ssse3; }, paths::scan_avx2_sha,
+         1u << 13},
     Path{"avx2", [](const Features& f) { return f.avx2; }, paths::scan_avx2, 1u << 13},
     // For CPUs with SHA-NI but no AVX2 (Goldmont, Tremont); needs no BMI, which those lack.
     Path{"sha", [](const Features& f) { return f.sha && f.sse41 && f.ssse3; }, paths::scan_sha, 1u << 12},
@@ -120,8 +118,8 @@ const Path& checked_path(std::string_view name, std::string_view field) {
                         all_names());
     if (!path->runs_here(features()))
         throw Error(ErrorCode::bad_option, std::string(field),
-                    std::string(field) + ": this CPU cannot run path '" + std::string(name) +
-                        "'; it supports " + joined(supported_isas()));
+                    std::string(field) + ": this CPU cannot run path '" + std::string(name) + "'; it supports " +
+                        joined(supported_isas()));
     return *path;
 }
 

@@ -29,11 +29,10 @@ std::size_t scan(const core::Plan& plan, std::uint64_t start, std::uint64_t coun
         sha_ni_seal_lanes(sha_plan, first, lanes_2_0, lanes_3_1);
 #pragma GCC unroll 8
         for (int j = 0; j < kInterleave; ++j) {
-            const std::uint64_t lanes[4] = {
-                static_cast<std::uint64_t>(_mm_extract_epi64(lanes_2_0[j], 1)),
-                static_cast<std::uint64_t>(_mm_extract_epi64(lanes_3_1[j], 1)),
-                static_cast<std::uint64_t>(_mm_cvtsi128_si64(lanes_2_0[j])),
-                static_cast<std::uint64_t>(_mm_cvtsi128_si64(lanes_3_1[j]))};
+            const std::uint64_t lanes[4] = {static_cast<std::uint64_t>(_mm_extract_epi64(lanes_2_0[j], 1)),
+                                            static_cast<std::uint64_t>(_mm_extract_epi64(lanes_3_1[j], 1)),
+                                            static_cast<std::uint64_t>(_mm_cvtsi128_si64(lanes_2_0[j])),
+                                            static_cast<std::uint64_t>(_mm_cvtsi128_si64(lanes_3_1[j]))};
             const bool in_range = offset + static_cast<std::uint64_t>(j) < count;
             if (seal_top<TopIsLe>(lanes) <= plan.threshold_top && in_range) out[found++] = first + j;
         }

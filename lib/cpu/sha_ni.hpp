@@ -18,10 +18,10 @@ namespace {
 // The per-job part of the SHA-NI computation, from the Plan's precomputed words. SHA-NI keeps
 // the state as two vectors, (A, B, E, F) and (C, D, G, H), highest element first.
 struct ShaNiPlan {
-    __m128i words_2_3;             // W2, W3 in elements 2, 3 (elements 0, 1 take the nonce)
-    __m128i k_0_3;                 // K0..K3
-    __m128i kw[4];                 // kw[g] = K + W for rounds 4g..4g+3, g = 1..3 (g = 0 varies)
-    __m128i words[4];              // words[g] = W[4g..4g+3], g = 1..3 (g = 0 varies)
+    __m128i words_2_3;  // W2, W3 in elements 2, 3 (elements 0, 1 take the nonce)
+    __m128i k_0_3;      // K0..K3
+    __m128i kw[4];      // kw[g] = K + W for rounds 4g..4g+3, g = 1..3 (g = 0 varies)
+    __m128i words[4];   // words[g] = W[4g..4g+3], g = 1..3 (g = 0 varies)
     __m128i iv_abef, iv_cdgh;
 };
 
@@ -85,7 +85,7 @@ template <int G, int N>
 
 template <int N, int... G>
 [[gnu::always_inline]] inline void sha_ni_schedule_rounds(__m128i (&abef)[N], __m128i (&cdgh)[N], __m128i (&m)[4][N],
-                                                         std::integer_sequence<int, G...>) {
+                                                          std::integer_sequence<int, G...>) {
     (sha_ni_scheduled_rounds<G + 4>(abef, cdgh, m), ...);
 }
 
@@ -93,8 +93,8 @@ template <int N, int... G>
 // lanes_2_0[j] holds lanes 2 and 0 (64-bit elements 0 and 1), lanes_3_1[j] lanes 3 and 1 --
 // the same lanes as core::digest_lanes.
 template <int N>
-[[gnu::always_inline]] inline void sha_ni_seal_lanes(const ShaNiPlan& p, std::uint64_t first_nonce, __m128i (&lanes_2_0)[N],
-                                                    __m128i (&lanes_3_1)[N]) {
+[[gnu::always_inline]] inline void sha_ni_seal_lanes(const ShaNiPlan& p, std::uint64_t first_nonce,
+                                                     __m128i (&lanes_2_0)[N], __m128i (&lanes_3_1)[N]) {
     __m128i abef[N], cdgh[N], m[4][N], kw[N];
 #pragma GCC unroll 16
     for (int j = 0; j < N; ++j) {

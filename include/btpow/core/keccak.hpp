@@ -94,7 +94,7 @@ BTPOW_HD void keccak_theta_apply(U64 (&a)[25], const U64 (&d)[5], std::integer_s
 
 template <class U64, int... I>
 BTPOW_HD void keccak_theta_apply_fused(U64 (&a)[25], const U64 (&c)[5], const U64 (&r)[5],
-                                      std::integer_sequence<int, I...>) {
+                                       std::integer_sequence<int, I...>) {
     ((a[I] = xor3(a[I], c[(I + 4) % 5], r[(I + 1) % 5])), ...);
 }
 

@@ -27,10 +27,9 @@ namespace detail {
 
 #if defined(__CUDACC__)
 static __constant__ std::uint32_t kMulRotatePow2[32] = {
-    1u << 0,  1u << 1,  1u << 2,  1u << 3,  1u << 4,  1u << 5,  1u << 6,  1u << 7,
-    1u << 8,  1u << 9,  1u << 10, 1u << 11, 1u << 12, 1u << 13, 1u << 14, 1u << 15,
-    1u << 16, 1u << 17, 1u << 18, 1u << 19, 1u << 20, 1u << 21, 1u << 22, 1u << 23,
-    1u << 24, 1u << 25, 1u << 26, 1u << 27, 1u << 28, 1u << 29, 1u << 30, 1u << 31};
+    1u << 0,  1u << 1,  1u << 2,  1u << 3,  1u << 4,  1u << 5,  1u << 6,  1u << 7,  1u << 8,  1u << 9,  1u << 10,
+    1u << 11, 1u << 12, 1u << 13, 1u << 14, 1u << 15, 1u << 16, 1u << 17, 1u << 18, 1u << 19, 1u << 20, 1u << 21,
+    1u << 22, 1u << 23, 1u << 24, 1u << 25, 1u << 26, 1u << 27, 1u << 28, 1u << 29, 1u << 30, 1u << 31};
 #endif
 
 template <int K>
@@ -74,30 +73,49 @@ template <std::uint64_t Mask>
 using MulLane64 = MulValue<std::uint64_t, Mask>;
 
 template <class R, std::uint64_t M>
-BTPOW_HD MulValue<R, M> operator+(MulValue<R, M> a, MulValue<R, M> b) { return a.v + b.v; }
+BTPOW_HD MulValue<R, M> operator+(MulValue<R, M> a, MulValue<R, M> b) {
+    return a.v + b.v;
+}
 template <class R, std::uint64_t M>
-BTPOW_HD MulValue<R, M> operator^(MulValue<R, M> a, MulValue<R, M> b) { return a.v ^ b.v; }
+BTPOW_HD MulValue<R, M> operator^(MulValue<R, M> a, MulValue<R, M> b) {
+    return a.v ^ b.v;
+}
 template <class R, std::uint64_t M>
-BTPOW_HD MulValue<R, M> operator&(MulValue<R, M> a, MulValue<R, M> b) { return a.v & b.v; }
+BTPOW_HD MulValue<R, M> operator&(MulValue<R, M> a, MulValue<R, M> b) {
+    return a.v & b.v;
+}
 template <class R, std::uint64_t M>
-BTPOW_HD MulValue<R, M> operator|(MulValue<R, M> a, MulValue<R, M> b) { return a.v | b.v; }
+BTPOW_HD MulValue<R, M> operator|(MulValue<R, M> a, MulValue<R, M> b) {
+    return a.v | b.v;
+}
 template <class R, std::uint64_t M>
-BTPOW_HD MulValue<R, M> operator~(MulValue<R, M> a) { return ~a.v; }
+BTPOW_HD MulValue<R, M> operator~(MulValue<R, M> a) {
+    return ~a.v;
+}
 template <class R, std::uint64_t M>
-BTPOW_HD MulValue<R, M> xor3(MulValue<R, M> a, MulValue<R, M> b, MulValue<R, M> c) { return xor3(a.v, b.v, c.v); }
+BTPOW_HD MulValue<R, M> xor3(MulValue<R, M> a, MulValue<R, M> b, MulValue<R, M> c) {
+    return xor3(a.v, b.v, c.v);
+}
 template <class R, std::uint64_t M>
-BTPOW_HD MulValue<R, M> ch(MulValue<R, M> e, MulValue<R, M> f, MulValue<R, M> g) { return ch(e.v, f.v, g.v); }
+BTPOW_HD MulValue<R, M> ch(MulValue<R, M> e, MulValue<R, M> f, MulValue<R, M> g) {
+    return ch(e.v, f.v, g.v);
+}
 template <class R, std::uint64_t M>
-BTPOW_HD MulValue<R, M> maj(MulValue<R, M> a, MulValue<R, M> b, MulValue<R, M> c) { return maj(a.v, b.v, c.v); }
+BTPOW_HD MulValue<R, M> maj(MulValue<R, M> a, MulValue<R, M> b, MulValue<R, M> c) {
+    return maj(a.v, b.v, c.v);
+}
 template <class R, std::uint64_t M>
-BTPOW_HD MulValue<R, M> chi(MulValue<R, M> a, MulValue<R, M> b, MulValue<R, M> c) { return chi(a.v, b.v, c.v); }
+BTPOW_HD MulValue<R, M> chi(MulValue<R, M> a, MulValue<R, M> b, MulValue<R, M> c) {
+    return chi(a.v, b.v, c.v);
+}
 template <class R, std::uint64_t M>
-BTPOW_HD MulValue<R, M> xor5(MulValue<R, M> a, MulValue<R, M> b, MulValue<R, M> c, MulValue<R, M> d,
-                             MulValue<R, M> e) {
+BTPOW_HD MulValue<R, M> xor5(MulValue<R, M> a, MulValue<R, M> b, MulValue<R, M> c, MulValue<R, M> d, MulValue<R, M> e) {
     return xor5(a.v, b.v, c.v, d.v, e.v);
 }
 template <class R, std::uint64_t M>
-BTPOW_HD MulValue<R, M> bswap64(MulValue<R, M> x) { return bswap64(x.v); }
+BTPOW_HD MulValue<R, M> bswap64(MulValue<R, M> x) {
+    return bswap64(x.v);
+}
 
 template <int N, std::uint64_t M>
 BTPOW_HD MulValue<std::uint32_t, M> rotr32(MulValue<std::uint32_t, M> x) {
@@ -143,7 +161,9 @@ BTPOW_HD MulValue<std::uint64_t, M> rotl64(MulValue<std::uint64_t, M> x) {
 BTPOW_HD std::uint32_t raw(std::uint32_t x) { return x; }
 BTPOW_HD std::uint64_t raw(std::uint64_t x) { return x; }
 template <class R, std::uint64_t M>
-BTPOW_HD R raw(MulValue<R, M> x) { return x.v; }
+BTPOW_HD R raw(MulValue<R, M> x) {
+    return x.v;
+}
 
 // How a GPU seal core computes its rotations: Word for SHA-256, Lane for Keccak; and whether
 // Keccak's middle rounds run as a loop (keccak_seal_rounds).
@@ -155,8 +175,8 @@ struct MulRotations {
 };
 
 // The policies the CUDA kernel is built with (cuda/rotations.hpp names them funnel, split,
-// multiply, funnel-loop, split-loop and multiply-loop). Per seal on sm_90, split moves about 1 340 of some 5 300 shifter-pipe instructions
-// to the multiplier, multiply about 1 700: every rotation and shift except the message
+// multiply, funnel-loop, split-loop and multiply-loop). Per seal on sm_90, split moves about 1 340 of some 5 300
+// shifter-pipe instructions to the multiplier, multiply about 1 700: every rotation and shift except the message
 // schedule's rotations by 17, 18 and 19, which stay on the shifter so that the two pipes carry
 // about equal work (BENCHMARKS.md has the counts).
 inline constexpr std::uint32_t kMultiplyShaMask = ~((1u << 17) | (1u << 18) | (1u << 19));

@@ -18,7 +18,9 @@ BTPOW_HD std::uint32_t rotr32(std::uint32_t x) {
 }
 
 template <int N>
-BTPOW_HD std::uint32_t shr32(std::uint32_t x) { return x >> N; }
+BTPOW_HD std::uint32_t shr32(std::uint32_t x) {
+    return x >> N;
+}
 
 template <int N>
 BTPOW_HD std::uint64_t rotl64(std::uint64_t x) {

@@ -47,10 +47,9 @@ BTPOW_HD std::uint64_t seal_top_words(const Plan& plan, std::uint32_t w0, std::u
     using Lane = typename Rotations::Lane;
     Word digest[8];
     sha256_pre_seal(plan, Word(w0), Word(w1), digest);
-    Lane lanes[4] = {Lane(lane_from_words(raw(digest[0]), raw(digest[1]))),
-                     Lane(lane_from_words(raw(digest[2]), raw(digest[3]))),
-                     Lane(lane_from_words(raw(digest[4]), raw(digest[5]))),
-                     Lane(lane_from_words(raw(digest[6]), raw(digest[7])))};
+    Lane lanes[4] = {
+        Lane(lane_from_words(raw(digest[0]), raw(digest[1]))), Lane(lane_from_words(raw(digest[2]), raw(digest[3]))),
+        Lane(lane_from_words(raw(digest[4]), raw(digest[5]))), Lane(lane_from_words(raw(digest[6]), raw(digest[7])))};
     return raw(keccak_seal_top<TopIsLe, Rotations::kKeccakRoundLoop>(lanes));
 }
 

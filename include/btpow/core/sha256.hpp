@@ -30,13 +30,21 @@ BTPOW_HD constexpr std::uint32_t sha256_iv(int i) {
 }
 
 template <class U32>
-BTPOW_HD U32 sha256_big_sigma0(U32 a) { return xor3(rotr32<2>(a), rotr32<13>(a), rotr32<22>(a)); }
+BTPOW_HD U32 sha256_big_sigma0(U32 a) {
+    return xor3(rotr32<2>(a), rotr32<13>(a), rotr32<22>(a));
+}
 template <class U32>
-BTPOW_HD U32 sha256_big_sigma1(U32 e) { return xor3(rotr32<6>(e), rotr32<11>(e), rotr32<25>(e)); }
+BTPOW_HD U32 sha256_big_sigma1(U32 e) {
+    return xor3(rotr32<6>(e), rotr32<11>(e), rotr32<25>(e));
+}
 template <class U32>
-BTPOW_HD U32 sha256_sigma0(U32 w) { return xor3(rotr32<7>(w), rotr32<18>(w), shr32<3>(w)); }
+BTPOW_HD U32 sha256_sigma0(U32 w) {
+    return xor3(rotr32<7>(w), rotr32<18>(w), shr32<3>(w));
+}
 template <class U32>
-BTPOW_HD U32 sha256_sigma1(U32 w) { return xor3(rotr32<17>(w), rotr32<19>(w), shr32<10>(w)); }
+BTPOW_HD U32 sha256_sigma1(U32 w) {
+    return xor3(rotr32<17>(w), rotr32<19>(w), shr32<10>(w));
+}
 
 // True when message word W[i] varies with the nonce: W0, W1 and every scheduled word.
 BTPOW_HD constexpr bool sha256_word_varies(int i) { return i < 2 || i >= 16; }
