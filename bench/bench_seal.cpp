@@ -4,6 +4,7 @@
 
 #include "btpow/core/seal_core.hpp"
 #include "btpow/seal.hpp"
+#include "lib/plan.hpp"
 
 namespace {
 
@@ -27,7 +28,7 @@ BENCHMARK(BM_reference_seal);
 
 template <bool TopIsLe>
 void BM_core_seal_top(benchmark::State& state) {
-    const btpow::core::Plan plan = btpow::make_plan(sample_job(TopIsLe ? btpow::Rule::le : btpow::Rule::be));
+    const btpow::core::Plan plan = btpow::detail::make_plan(sample_job(TopIsLe ? btpow::Rule::le : btpow::Rule::be));
     std::uint64_t nonce = 0;
     for (auto _ : state) benchmark::DoNotOptimize(btpow::core::seal_top<TopIsLe>(plan, nonce++));
     state.SetItemsProcessed(state.iterations());
@@ -36,9 +37,9 @@ BENCHMARK_TEMPLATE(BM_core_seal_top, true)->Name("BM_core_seal_top/le");
 BENCHMARK_TEMPLATE(BM_core_seal_top, false)->Name("BM_core_seal_top/be");
 
 void BM_core_fast_seal(benchmark::State& state) {
-    const btpow::core::Plan plan = btpow::make_plan(sample_job(btpow::Rule::le));
+    const btpow::core::Plan plan = btpow::detail::make_plan(sample_job(btpow::Rule::le));
     std::uint64_t nonce = 0;
-    for (auto _ : state) benchmark::DoNotOptimize(btpow::fast_seal(plan, nonce++));
+    for (auto _ : state) benchmark::DoNotOptimize(btpow::detail::fast_seal(plan, nonce++));
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_core_fast_seal);

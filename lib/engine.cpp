@@ -13,6 +13,7 @@
 #include "cuda/cuda.hpp"
 #include "lib/backend.hpp"
 #include "lib/cpu/cpu.hpp"
+#include "lib/plan.hpp"
 
 namespace btpow {
 
@@ -271,7 +272,7 @@ struct Solver::Impl {
             s.job_id = job->id;
             s.nonce = c[i];
             s.seal = seal_bytes;
-            s.backend = slot.id;
+            s.device = slot.id;
             s.hashes = job->hashes.load(std::memory_order_relaxed);
             s.seconds = seconds_between(job->submitted, Clock::now());
             if (options.on_solution) options.on_solution(s);
@@ -343,7 +344,7 @@ void detail::set_test_workers(std::function<WorkerList()> factory) {
 std::uint64_t Solver::submit(const Job& job) {
     auto state = std::make_shared<JobState>();
     state->job = job;
-    state->plan = make_plan(job);
+    state->plan = detail::make_plan(job);
     state->submitted = Clock::now();
     {
         std::lock_guard lock(impl_->mutex_);
@@ -494,12 +495,12 @@ ScanResult scan(const Job& job, std::uint64_t start, std::uint64_t count, const 
     const auto began = Clock::now();
     RangeScan range;
     range.job = job;
-    range.plan = make_plan(job);
+    range.plan = detail::make_plan(job);
     range.start = start;
     range.count = count;
     range.on_log = options.on_log;
-    auto workers =
-        make_workers(options.backend, options.cpu_threads, options.cpu_isa, options.cuda_devices, options.on_log);
+    auto workers = make_workers(options.backend, options.cpu_threads, options.cpu_isa, options.cuda_devices,
+                                options.on_log, options.cuda_batch_ms);
     // A device's set-up (self-test, calibration) takes a fixed fraction of a second: timed apart,
     // so that seconds gives the hashing rate even for a short range.
     const auto hashing_began = Clock::now();

@@ -1,5 +1,5 @@
-// The seal and the difficulty rules on the host (SPEC §2, §3): the reference seal, thresholds,
-// the full verdict under every rule, and the per-job Plan that the fast core and backends use.
+// The seal and the difficulty rules on the host (SPEC §2, §3): the reference seal, thresholds and
+// the full verdict under every rule.
 #include <algorithm>
 
 #include "btpow/core/seal_core.hpp"
@@ -58,19 +58,6 @@ Verdict verify(const Job& job, std::uint64_t nonce) {
     verdict.be = meets(verdict.seal, job.difficulty, Rule::be);
     verdict.sdk = meets(verdict.seal, job.difficulty, Rule::sdk);
     return verdict;
-}
-
-core::Plan make_plan(const Job& job) {
-    const Hash32 h = block_and_hotkey_hash(job.block_hash, job.account);
-    return core::make_plan(h.bytes.data(), threshold(job.difficulty, job.rule).top64(), job.rule == Rule::le);
-}
-
-Hash32 fast_seal(const core::Plan& plan, std::uint64_t nonce) {
-    std::uint8_t bytes[32];
-    core::seal_bytes(plan, nonce, bytes);
-    Hash32 out;
-    std::copy(bytes, bytes + 32, out.bytes.begin());
-    return out;
 }
 
 }  // namespace btpow

@@ -10,6 +10,7 @@
 
 #include "btpow/core/seal_core.hpp"
 #include "btpow/seal.hpp"
+#include "lib/plan.hpp"
 
 namespace {
 
@@ -108,7 +109,7 @@ TEST_CASE("fast core equals the reference on a million random (H, nonce) pairs u
         const bool le = t.rule == Rule::le;
         const btpow::core::Plan plan = btpow::core::make_plan(h.bytes.data(), t.top, le);
 
-        record(btpow::fast_seal(plan, nonce) == reference, h, nonce, "fast_seal differs from seal", t);
+        record(btpow::detail::fast_seal(plan, nonce) == reference, h, nonce, "fast_seal differs from seal", t);
         record(btpow::core::seal_top<true>(plan, nonce) == top_le, h, nonce, "seal_top<le> differs", t);
         record(btpow::core::seal_top<false>(plan, nonce) == top_be, h, nonce, "seal_top<be> differs", t);
         const bool expected = (le ? top_le : top_be) <= t.top;
@@ -157,11 +158,11 @@ TEST_CASE("fast core at the edge nonces 0, 2^32 - 1, 2^32, 2^63 and 2^64 - 1", "
         job.difficulty = Difficulty::from_u64(rng() % 1000);
         for (Rule rule : btpow::kAllRules) {
             job.rule = rule;
-            const btpow::core::Plan plan = btpow::make_plan(job);
+            const btpow::core::Plan plan = btpow::detail::make_plan(job);
             for (std::uint64_t nonce : edges) {
                 const btpow::Verdict verdict = btpow::verify(job, nonce);
                 INFO(describe(verdict.block_and_hotkey_hash, nonce, btpow::to_string(rule)));
-                REQUIRE(btpow::fast_seal(plan, nonce) == verdict.seal);
+                REQUIRE(btpow::detail::fast_seal(plan, nonce) == verdict.seal);
                 // SPEC §3: a passing seal is always a candidate.
                 if (verdict.passes(rule)) REQUIRE(btpow::core::is_candidate(plan, nonce));
             }
@@ -177,14 +178,14 @@ TEST_CASE("make_plan carries the job's rule and the top 64 bits of its threshold
         job.difficulty = Difficulty::parse(d);
         for (Rule rule : btpow::kAllRules) {
             job.rule = rule;
-            const btpow::core::Plan plan = btpow::make_plan(job);
+            const btpow::core::Plan plan = btpow::detail::make_plan(job);
             INFO("d " << d << ", rule " << btpow::to_string(rule));
             CHECK(plan.threshold_top == btpow::threshold(job.difficulty, rule).top64());
             CHECK(plan.top_is_le == (rule == Rule::le ? 1u : 0u));
         }
     }
     job.difficulty = Difficulty::from_u64(0);
-    CHECK(btpow::make_plan(job).threshold_top == ~std::uint64_t{0});
+    CHECK(btpow::detail::make_plan(job).threshold_top == ~std::uint64_t{0});
 }
 
 namespace {

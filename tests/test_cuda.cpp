@@ -28,6 +28,7 @@
 #include "cuda/scan_loop.hpp"
 #include "cuda/testing.hpp"
 #include "lib/cpu/cpu.hpp"
+#include "lib/plan.hpp"
 
 namespace {
 
@@ -313,7 +314,7 @@ TEST_CASE(
     const Range ranges[] = {{1000, 3001}, {kTwoTo32 - 1500, 3000}, {std::uint64_t(0) - 1500, 3000}};
     const cuda::kernels::LaunchShape shapes[] = {{3}, {100}};  // 768 threads; more threads than nonces
     for (const btpow::Rule rule : btpow::kAllRules) {
-        const core::Plan plan = btpow::make_plan(test_job(rule, 64, 7));
+        const core::Plan plan = btpow::detail::make_plan(test_job(rule, 64, 7));
         for (const Range& range : ranges) {
             const std::vector<std::uint64_t> expected =
                 in_range_order(cpu_candidates(plan, range.start, range.count), range.start);
@@ -401,7 +402,7 @@ TEST_CASE("cuda: the solver finds a solution at d = 10^6 under every rule, with 
         }
         REQUIRE(solution);
         CHECK(solution->job == job);
-        CHECK(solution->backend.rfind("cuda:", 0) == 0);
+        CHECK(solution->device.rfind("cuda:", 0) == 0);
         CHECK(btpow::verify(job, solution->nonce).passes(rule));
     }
     const btpow::Stats stats = solver.stats();
@@ -416,7 +417,7 @@ TEST_CASE("cuda: candidate sets equal the CPU's on 2^24 nonces per rule, across 
     const std::uint64_t starts[] = {123'456'789, kTwoTo32 - kCompletenessRange / 2,
                                     std::uint64_t(0) - kCompletenessRange / 2};
     for (const btpow::Rule rule : btpow::kAllRules) {
-        const core::Plan plan = btpow::make_plan(test_job(rule, 1 << 14, 3));
+        const core::Plan plan = btpow::detail::make_plan(test_job(rule, 1 << 14, 3));
         for (const std::uint64_t start : starts) {
             INFO("rule " << btpow::to_string(rule) << ", start " << start);
             const std::vector<std::uint64_t> expected = cpu_candidates(plan, start, kCompletenessRange);
@@ -445,7 +446,7 @@ TEST_CASE("cuda: a freshly opened scanner's first batches keep every candidate",
     const auto list = devices_or_skip();
     if (list.empty()) return;
     constexpr std::uint64_t kStart = 987'654'321, kCount = std::uint64_t(1) << 20;
-    const core::Plan plan = btpow::make_plan(test_job(btpow::Rule::le, 1 << 10, 5));
+    const core::Plan plan = btpow::detail::make_plan(test_job(btpow::Rule::le, 1 << 10, 5));
     const std::vector<std::uint64_t> expected = cpu_candidates(plan, kStart, kCount);
     REQUIRE(expected.size() > 500);
     for (const auto& device : list) {
@@ -483,8 +484,8 @@ TEST_CASE("cuda: scan with backend cuda returns the CPU's hit set", "[cuda]") {
 TEST_CASE("cuda: seal tops agree with the CPU's over 10^8 nonces (checksum)", "[cuda]") {
     const auto list = devices_or_skip();
     if (list.empty()) return;
-    const core::Plan le = btpow::make_plan(test_job(btpow::Rule::le, 1'000'000, 5));
-    const core::Plan be = btpow::make_plan(test_job(btpow::Rule::be, 1'000'000, 5));
+    const core::Plan le = btpow::detail::make_plan(test_job(btpow::Rule::le, 1'000'000, 5));
+    const core::Plan be = btpow::detail::make_plan(test_job(btpow::Rule::be, 1'000'000, 5));
     const std::uint64_t start = kTwoTo32 - kChecksumRange / 2;  // across 2^32
     const std::uint64_t expected_le = cpu_checksum(le, start, kChecksumRange);
     const std::uint64_t expected_be = cpu_checksum(be, std::uint64_t(0) - kCompletenessRange / 2, kCompletenessRange);
@@ -502,7 +503,7 @@ TEST_CASE("cuda: a batch where every nonce is a candidate returns all of them", 
     const auto list = devices_or_skip();
     if (list.empty()) return;
     constexpr std::uint64_t kCount = 100'000;
-    const core::Plan every = btpow::make_plan(test_job(btpow::Rule::le, 0));  // d = 0 accepts every seal
+    const core::Plan every = btpow::detail::make_plan(test_job(btpow::Rule::le, 0));  // d = 0 accepts every seal
     REQUIRE(every.threshold_top == std::numeric_limits<std::uint64_t>::max());
     const std::uint64_t start = kTwoTo32 - kCount / 3;
     const std::vector<std::uint64_t> all = every_nonce(start, kCount);
@@ -529,8 +530,8 @@ TEST_CASE("cuda: a batch where every nonce is a candidate returns all of them", 
 TEST_CASE("cuda: a worker reports every batch under its own job through job switches", "[cuda][short]") {
     const auto list = devices_or_skip();
     if (list.empty()) return;
-    const core::Plan job_a = btpow::make_plan(test_job(btpow::Rule::le, 1 << 10, 1));
-    const core::Plan job_b = btpow::make_plan(test_job(btpow::Rule::be, 1 << 11, 2));
+    const core::Plan job_a = btpow::detail::make_plan(test_job(btpow::Rule::le, 1 << 10, 1));
+    const core::Plan job_b = btpow::detail::make_plan(test_job(btpow::Rule::be, 1 << 11, 2));
     std::vector<btpow::detail::Assignment> script;
     auto add = [&](std::uint64_t job_id, const core::Plan& plan, std::uint64_t start, std::uint64_t count) {
         btpow::detail::Assignment a;

@@ -82,7 +82,7 @@ TEST_CASE("the solver finds a solution that passes the reference under the job's
         CHECK(solution->job == job);
         CHECK(solution->seal == btpow::verify(job, solution->nonce).seal);
         CHECK(btpow::verify(job, solution->nonce).passes(rule));
-        CHECK(solution->backend == "cpu");
+        CHECK(solution->device == "cpu");
         solver.stop();
     }
 }

@@ -156,6 +156,6 @@ TEST_CASE("a worker that fails is dropped and reported, and the CPU carries on a
     solver.submit(easy);
     const auto solution = solver.wait_for(10s);
     REQUIRE(solution);
-    CHECK(solution->backend == "cpu");
+    CHECK(solution->device == "cpu");
     CHECK(btpow::verify(easy, solution->nonce).passes(easy.rule));
 }

@@ -14,6 +14,7 @@
 
 #include "btpow/core/seal_core.hpp"
 #include "btpow/seal.hpp"
+#include "lib/plan.hpp"
 
 namespace {
 
@@ -157,8 +158,8 @@ TEST_CASE("seal vectors: the fast core gives the reference seal and never misses
             for (Rule rule : btpow::kAllRules) {
                 INFO("pair " << entry["pair"].get<std::string>() << ", nonce " << nonce << ", d " << item.key()
                              << ", rule " << btpow::to_string(rule));
-                const btpow::core::Plan plan = btpow::make_plan(job_of(entry, d, rule));
-                CHECK(btpow::fast_seal(plan, nonce) == seal);
+                const btpow::core::Plan plan = btpow::detail::make_plan(job_of(entry, d, rule));
+                CHECK(btpow::detail::fast_seal(plan, nonce) == seal);
                 CHECK(btpow::core::seal_top<true>(plan, nonce) == btpow::seal_value(seal, Rule::le).top64());
                 CHECK(btpow::core::seal_top<false>(plan, nonce) == btpow::seal_value(seal, Rule::be).top64());
                 if (btpow::meets(seal, d, rule)) CHECK(btpow::core::is_candidate(plan, nonce));
@@ -222,17 +223,17 @@ TEST_CASE("min nonce vectors: the smallest passing nonce per rule, and nothing s
             CHECK(verdict.le == expected["checks"]["meets_chain_le"].get<bool>());
             CHECK(verdict.be == expected["checks"]["meets_chain_be"].get<bool>());
             CHECK(verdict.sdk == expected["checks"]["meets_sdk"].get<bool>());
-            CHECK(btpow::core::is_candidate(btpow::make_plan(job_of(entry, d, rule)), smallest[r]));
+            CHECK(btpow::core::is_candidate(btpow::detail::make_plan(job_of(entry, d, rule)), smallest[r]));
         }
         CHECK(entry["sdk_solution_accepted_by_chain_le"].get<bool>() ==
               btpow::verify(job_of(entry, d, Rule::sdk), smallest[2]).le);
 
         // One fast seal per nonce below the largest of them, judged under every rule still open.
-        const btpow::core::Plan plan = btpow::make_plan(job_of(entry, d, Rule::le));
+        const btpow::core::Plan plan = btpow::detail::make_plan(job_of(entry, d, Rule::le));
         const std::uint64_t scan_end = *std::max_element(std::begin(smallest), std::end(smallest));
         std::uint64_t smaller_passing[3] = {};
         for (std::uint64_t n = 0; n < scan_end; ++n) {
-            const Hash32 seal = btpow::fast_seal(plan, n);
+            const Hash32 seal = btpow::detail::fast_seal(plan, n);
             for (int r = 0; r < 3; ++r) {
                 if (n >= smallest[r]) continue;
                 const btpow::Uint256 x = btpow::seal_value(seal, rules[r].second);

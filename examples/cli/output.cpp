@@ -51,7 +51,7 @@ nlohmann::ordered_json solution_json(const Solution& solution) {
         {"difficulty", job.difficulty.decimal()},
         {"hashes", std::to_string(solution.hashes)},
         {"seconds", solution.seconds},
-        {"backend", solution.backend},
+        {"backend", solution.device},
         {"faucet_call", faucet_call_hex(job.block_number, solution.nonce, solution.seal)},
     };
 }
@@ -68,7 +68,7 @@ std::string solution_text(const Solution& solution) {
         "  check        btpow verify --block-hash {} --account {} --nonce {} --difficulty {} --rule {}\n",
         job.block_number, to_string(job.rule), job.difficulty.decimal(), solution.nonce, solution.seal.hex(),
         human_count(static_cast<double>(solution.hashes)), human_duration(solution.seconds), human_rate(rate),
-        solution.backend, faucet_call_hex(job.block_number, solution.nonce, solution.seal), job.block_hash.hex(),
+        solution.device, faucet_call_hex(job.block_number, solution.nonce, solution.seal), job.block_hash.hex(),
         job.account.ss58(), solution.nonce, job.difficulty.decimal(), to_string(job.rule));
 }
 

@@ -4,7 +4,6 @@
 
 #include <cstdint>
 
-#include "core/plan.hpp"
 #include "types.hpp"
 
 namespace btpow {
@@ -40,11 +39,5 @@ struct Verdict {
 
 // The seal of (job, nonce) and its verdict under every rule.
 Verdict verify(const Job& job, std::uint64_t nonce);
-
-// The per-job plan that the fast core and every backend run on.
-core::Plan make_plan(const Job& job);
-
-// The whole seal through the fast core (for tests and the CLI's cross-checks).
-Hash32 fast_seal(const core::Plan& plan, std::uint64_t nonce);
 
 }  // namespace btpow

@@ -33,21 +33,25 @@ enum class LogLevel { info, warning, error };
 using LogCallback = std::function<void(LogLevel, std::string_view)>;
 using SolutionCallback = std::function<void(const Solution&)>;
 
-struct SolverOptions {
+// Which devices do the work, and how: the fields that SolverOptions and ScanOptions share.
+struct DeviceOptions {
     Backend backend = Backend::auto_select;
-    unsigned cpu_threads = 0;                  // 0: every hardware thread
-    std::string cpu_isa;                       // "", "auto" or a path name ("scalar", "avx2", ...);
-                                               // the environment variable BTPOW_CPU_ISA overrides ""
-    std::vector<int> cuda_devices;             // 0-based CUDA ordinals; empty: every visible device;
-                                               // each times its kernel variants at start and keeps the
-                                               // fastest (BTPOW_CUDA_ROTATIONS pins one: funnel, split,
-                                               // multiply, funnel-loop, split-loop or multiply-loop)
-    unsigned cuda_batch_ms = 0;                // GPU time each CUDA batch aims for, 1..1000 ms; 0: 50 ms
-                                               // (15 ms on a device with a display watchdog). Shorter:
-                                               // a new job reaches the GPU sooner; longer: fewer launches
+    unsigned cpu_threads = 0;       // 0: every hardware thread
+    std::string cpu_isa;            // "", "auto" or a path name ("scalar", "avx2", ...);
+                                    // the environment variable BTPOW_CPU_ISA overrides ""
+    std::vector<int> cuda_devices;  // 0-based CUDA ordinals; empty: every visible device; each
+                                    // times its kernel variants at start and keeps the fastest
+                                    // (the environment variable BTPOW_CUDA_ROTATIONS pins one;
+                                    // `btpow devices` lists their names)
+    unsigned cuda_batch_ms = 0;     // GPU time each CUDA batch aims for, 1..1000 ms; 0: 50 ms
+                                    // (15 ms on a device with a display watchdog). Shorter: a new
+                                    // job reaches the GPU sooner; longer: fewer launches
+    LogCallback on_log;             // optional; the library never prints
+};
+
+struct SolverOptions : DeviceOptions {
     std::optional<std::uint64_t> nonce_start;  // first nonce of each job; empty: random per job
     SolutionCallback on_solution;              // optional, besides wait_for()
-    LogCallback on_log;                        // optional; the library never prints
 };
 
 // Counters are exact: hashes are nonces actually hashed. Rates are seals per second.
@@ -102,12 +106,9 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-struct ScanOptions {
-    Backend backend = Backend::cpu;
-    unsigned cpu_threads = 0;
-    std::string cpu_isa;
-    std::vector<int> cuda_devices;
-    LogCallback on_log;
+// scan() runs on the CPU unless told otherwise.
+struct ScanOptions : DeviceOptions {
+    ScanOptions() { backend = Backend::cpu; }
 };
 
 struct ScanResult {

@@ -126,7 +126,7 @@ struct Solution {
     std::uint64_t job_id = 0;  // Solver::submit's return value for that job
     std::uint64_t nonce = 0;
     Hash32 seal;
-    std::string backend;       // "cpu", "cuda:0", ...
+    std::string device;        // the device that found it: "cpu", "cuda:0", ...
     std::uint64_t hashes = 0;  // seals hashed for this job, all backends, when it was found
     double seconds = 0;        // since the job was submitted
 };
