@@ -1,5 +1,10 @@
 // The seal and the difficulty rules, computed by the reference implementation (OpenSSL SHA-256
 // and a plain Keccak-256): simple, slow, and what every backend's candidate is checked against.
+//
+// Rules for this header: every function is pure and thread-safe, allocates nothing on the heap
+// and takes its inputs already parsed (types.hpp), so no input can be invalid. The only error is
+// a failure of OpenSSL itself, thrown as Error(backend_failure) by the functions that hash
+// (sha256, seal, block_and_hotkey_hash, verify); none has been seen with OpenSSL 3.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +19,8 @@ Hash32 block_and_hotkey_hash(const Hash32& block_hash, const Account& account);
 // SPEC §2: keccak256(sha256(le64(nonce) ‖ H)).
 Hash32 seal(const Hash32& block_and_hotkey_hash, std::uint64_t nonce);
 
-// Legacy Keccak-256 (padding 0x01) and SHA-256 of arbitrary bytes.
+// Legacy Keccak-256 (padding 0x01) and SHA-256 of `size` bytes at `data` (data may be NULL when
+// size is 0).
 Hash32 keccak256(const std::uint8_t* data, std::size_t size);
 Hash32 sha256(const std::uint8_t* data, std::size_t size);
 

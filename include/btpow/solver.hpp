@@ -2,9 +2,15 @@
 // CUDA devices pull disjoint nonce chunks from one counter per job; every candidate any backend
 // reports is re-checked by the reference implementation before it becomes a Solution.
 //
-// Thread-safety: every member function of Solver may be called from any thread, concurrently.
-// Callbacks (on_solution, on_log) run on a worker thread of the solver; they must return
-// quickly, must not throw, and must not call stop() or destroy the Solver.
+// Rules for everything in this header (and types.hpp, seal.hpp):
+// - Errors are thrown as btpow::Error, whose code() says the class and whose field() names the
+//   option or argument at fault; what() names it too and says the expected form. Nothing else is
+//   thrown except std::bad_alloc. A function that throws has no effect beyond what it says.
+// - Callbacks run on the library's threads, never inside a lock that the caller could take
+//   through another call; they must return quickly, must not throw, and must not call stop() or
+//   destroy the Solver.
+// - The library never prints, never exits the process and never installs signal handlers: the
+//   caller owns its terminal and its signals (call Solver::stop() from the caller's own thread).
 #pragma once
 
 #include <chrono>
@@ -63,9 +69,9 @@ struct DeviceStats {
     std::uint64_t hashes = 0;
     std::uint64_t candidates = 0;
     std::uint64_t solutions = 0;
-    std::uint64_t compute_errors = 0;  // candidates the reference refuted
-    double rate_10s = 0, rate_60s = 0, rate_total = 0;
-    bool failed = false;  // dropped after a failure; see failure
+    std::uint64_t compute_errors = 0;                   // candidates the reference refuted
+    double rate_10s = 0, rate_60s = 0, rate_total = 0;  // 0 until the device has hashed a while
+    bool failed = false;                                // dropped after a failure; see failure
     std::string failure;
 };
 
@@ -78,30 +84,51 @@ struct Stats {
     double job_seconds = 0;        // since the current job was submitted
 };
 
+namespace detail {
+class Worker;
+struct SolverAccess;
+}  // namespace detail
+
+// Thread-safety: every member function may be called from any thread, concurrently, including
+// while another thread waits in wait_for().
+// Callbacks: on_log is serialised (never two calls at once). It runs on the thread that
+// constructs the Solver while devices are set up (CUDA self-test and calibration), then on the
+// solver's worker threads. on_solution runs on the worker thread of the device that found the
+// solution, possibly on several such threads at once.
 class Solver {
 public:
-    // Starts the workers (idle until the first submit). Throws Error(no_device) when the chosen
-    // backend has no usable device, Error(bad_option) for a bad option.
+    // Starts the workers; they stay idle until the first submit. Sets up every device first
+    // (a CUDA device: self-test and kernel calibration, a fraction of a second).
+    // Throws: Error(bad_option) for a bad option (field: "cpu_isa", "cuda_batch_ms", ...);
+    //         Error(no_device) when the chosen backend has no usable device (field "backend").
     explicit Solver(SolverOptions options = {});
-    ~Solver();  // stop()
+    // stop(), then frees everything. Solutions not yet taken are lost.
+    ~Solver();
     Solver(const Solver&) = delete;
     Solver& operator=(const Solver&) = delete;
 
-    // Starts work on job, replacing the current one at once (workers finish at most their
-    // current chunk of the old job). Returns the job's id, counting from 1.
+    // Starts work on job, replacing the current one at once: each worker finishes at most its
+    // current chunk of the old job, whose solutions are still delivered, labelled with their job.
+    // Returns: the job's id, counting from 1.
+    // Throws:  Error(bad_option, field "solver") after stop().
     std::uint64_t submit(const Job& job);
-    // Stops hashing until the next submit (workers stay up).
+    // Stops hashing until the next submit; the workers stay up. No effect after stop().
     void pause();
 
-    // The next solution not yet returned by wait_for, or nothing after timeout. Solutions of a
-    // replaced job are still returned, labelled with their own job.
+    // Returns: the oldest solution not yet returned, as soon as there is one; nothing when
+    //          `timeout` passes without one. After stop() it returns the solutions still queued,
+    //          one per call, then nothing at once (it never waits once the solver is stopped).
     std::optional<Solution> wait_for(std::chrono::milliseconds timeout);
 
+    // Exact counters and rates of every device and their total; also valid after stop().
     Stats stats() const;
-    // Stops every worker; returns within about 100 ms. Idempotent.
+    // Stops every worker and waits for it; returns within about 100 ms plus at most one CUDA batch
+    // (cuda_batch_ms). Idempotent. Afterwards only wait_for, stats and pause may be called.
     void stop();
 
 private:
+    friend struct detail::SolverAccess;
+    Solver(SolverOptions options, std::vector<std::unique_ptr<detail::Worker>> extra_workers);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
@@ -120,8 +147,15 @@ struct ScanResult {
     double setup_seconds = 0;  // before it: device open, self-test and kernel calibration
 };
 
-// Every nonce in [start, start + count), wrapping modulo 2^64, whose seal passes job's rule.
-// count may be up to 2^64 - 1... in practice bounded by time. Throws Error(bad_option) for count 0.
+// Hashes every nonce in [start, start + count), wrapping modulo 2^64, on the devices `options`
+// choose, and blocks until all are done.
+// Returns: every nonce whose seal passes job's rule, each verified by the reference, in range
+//          order (ascending from start); with the counts and timings.
+// Throws:  Error(bad_option) for count 0 (field "count") or a bad option;
+//          Error(no_device) when the chosen backend has no usable device;
+//          Error(backend_failure) when a device failed during the scan (no partial result).
+// Thread-safety: may be called from several threads at once (each scan has its own workers).
+// on_log may run on the calling thread and on the scan's worker threads, serialised.
 ScanResult scan(const Job& job, std::uint64_t start, std::uint64_t count, const ScanOptions& options = {});
 
 // What this build and machine offer.
@@ -146,6 +180,8 @@ struct SystemInfo {
     std::vector<CudaDeviceInfo> cuda_devices;
     std::string cuda_error;  // why no device could be listed, if so
 };
+// Returns: what this build and machine offer. Never throws for a missing device or driver
+// (cuda_error says why no device is listed). Thread-safe.
 SystemInfo system_info();
 
 }  // namespace btpow

@@ -1,6 +1,11 @@
 // Value types of the public API: hashes, accounts, difficulties, rules, jobs, solutions, and the
-// one exception type the library throws. Parsing functions take the name of the field they parse
-// (a CLI passes its flag, e.g. "--block-hash") so that every error names what was wrong.
+// one exception type the library throws.
+//
+// Rules for this header: the types are plain values (copyable, comparable, thread-compatible: one
+// object may be read from several threads, written from one). Parsing functions take any text,
+// never read past it, and either return a valid value or throw Error with the ErrorCode of the
+// first fault; they take the name of the field they parse (a CLI passes its flag, e.g.
+// "--block-hash"), which Error::field() returns and what() quotes, with the expected form.
 #pragma once
 
 #include <array>
@@ -48,6 +53,7 @@ struct Hash32 {
     std::array<std::uint8_t, 32> bytes{};
 
     // 64 hex digits, with or without 0x, any case.
+    // Throws: Error(bad_hex_length) or Error(bad_hex_character).
     static Hash32 parse(std::string_view text, std::string_view field = "hash");
     // Lowercase, with 0x.
     std::string hex() const;
@@ -59,6 +65,8 @@ struct Account {
     Hash32 public_key;
 
     // An SS58 address with prefix 42, or 64 hex digits (with or without 0x).
+    // Throws: Error(bad_ss58_length | bad_ss58_character | bad_ss58_checksum | bad_ss58_prefix)
+    //         for SS58 text, Error(bad_hex_length | bad_hex_character) for hex.
     static Account parse(std::string_view text, std::string_view field = "account");
     std::string ss58() const;  // prefix 42
     std::string hex() const;   // 0x…
@@ -105,9 +113,11 @@ enum class Rule : std::uint8_t {
 inline constexpr std::array<Rule, 3> kAllRules = {Rule::le, Rule::be, Rule::sdk};
 
 std::string_view to_string(Rule rule);
+// "le", "be" or "sdk". Throws: Error(bad_rule).
 Rule parse_rule(std::string_view text, std::string_view field = "rule");
 
-// A decimal u64 (a nonce, a block number); refuses negatives, > 2^64 - 1 and garbage.
+// A decimal u64 (a nonce, a block number).
+// Throws: Error(negative_integer), Error(integer_out_of_range) above 2^64 - 1, Error(bad_integer).
 std::uint64_t parse_u64(std::string_view text, std::string_view field);
 
 // One puzzle: which block, whose account, how hard, and by which rule.
