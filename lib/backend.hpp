@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,9 +56,10 @@ public:
 
 using WorkerList = std::vector<std::unique_ptr<Worker>>;
 
-// Tests only (tests/test_engine_faults.cpp): while a factory is set, every Solver constructed
-// adds the factory's workers to those its options ask for, so that a test can stand in for a
-// device that reports false candidates or fails mid-run. An empty function clears it.
-void set_test_workers(std::function<WorkerList()> factory);
+// Builds a Solver that runs `extra_workers` besides those its options ask for: the seam through
+// which tests stand in for a device that reports false candidates or fails mid-run.
+struct SolverAccess {
+    static std::unique_ptr<Solver> with_workers(SolverOptions options, WorkerList extra_workers);
+};
 
 }  // namespace btpow::detail

@@ -1,0 +1,107 @@
+// scan(): one fixed range of nonces handed out in chunks to the chosen workers; every candidate
+// is verified on the host and the passing nonces are returned in range order.
+#include <algorithm>
+#include <mutex>
+
+#include "btpow/solver.hpp"
+#include "lib/backend_selection.hpp"
+#include "lib/crew.hpp"
+#include "lib/plan.hpp"
+#include "lib/verify_candidates.hpp"
+
+namespace btpow {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_between(Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+}
+
+// The WorkSource side of a scan (see lib/crew.hpp).
+struct RangeScan {
+    Job job;
+    core::Plan plan{};
+    std::uint64_t start = 0, count = 0;
+    std::atomic<std::uint64_t> taken{0};
+    std::mutex mutex_;  // hits, failures, on_log
+    std::deque<detail::DeviceSlot> slots_;
+    std::vector<std::uint64_t> hits;
+    std::atomic<std::uint64_t> hashes{0}, candidates{0}, compute_errors{0};
+    std::vector<std::string> failures;
+    LogCallback on_log;
+
+    bool next(std::uint64_t want, detail::Assignment& out) {
+        std::uint64_t offset = taken.load(std::memory_order_relaxed);
+        std::uint64_t n = 0;
+        do {
+            if (offset >= count) return false;
+            n = std::min(want, count - offset);
+        } while (!taken.compare_exchange_weak(offset, offset + n, std::memory_order_relaxed));
+        out.job_id = 1;
+        out.plan = plan;
+        out.start = start + offset;  // wraps mod 2^64
+        out.count = n;
+        return true;
+    }
+    bool superseded(const detail::Assignment&) const { return false; }
+    void report(std::size_t slot, const detail::Assignment&, std::uint64_t hashed, const std::uint64_t* c,
+                std::size_t n) {
+        hashes.fetch_add(hashed, std::memory_order_relaxed);
+        candidates.fetch_add(n, std::memory_order_relaxed);
+        const auto tally = detail::verify_candidates(
+            job, plan, c, n, slots_[slot].id,
+            [this](std::uint64_t nonce, const Hash32&) {
+                std::lock_guard lock(mutex_);
+                hits.push_back(nonce);
+            },
+            [this](LogLevel l, const std::string& m) { log(l, m); });
+        compute_errors.fetch_add(tally.compute_errors, std::memory_order_relaxed);
+    }
+    void fail(std::size_t slot, const std::string& message) {
+        std::lock_guard lock(mutex_);
+        failures.push_back(slots_[slot].id + ": " + message);
+    }
+    void log(LogLevel level, const std::string& message) {
+        std::lock_guard lock(mutex_);
+        if (on_log) on_log(level, message);
+    }
+};
+
+}  // namespace
+
+ScanResult scan(const Job& job, std::uint64_t start, std::uint64_t count, const ScanOptions& options) {
+    if (count == 0) throw Error(ErrorCode::bad_option, "count", "count: expected a positive number of nonces, got 0");
+    const auto began = Clock::now();
+    RangeScan range;
+    range.job = job;
+    range.plan = detail::make_plan(job);
+    range.start = start;
+    range.count = count;
+    range.on_log = options.on_log;
+    auto workers = detail::select_workers(options, options.on_log);
+    // A device's set-up (self-test, calibration) takes a fixed fraction of a second: timed apart,
+    // so that seconds gives the hashing rate even for a short range.
+    const auto hashing_began = Clock::now();
+    {
+        detail::Crew<RangeScan> crew(range, std::move(workers), range.slots_, hashing_began);
+        crew.start();
+        crew.join();
+    }
+    if (!range.failures.empty() || range.hashes != count) {
+        std::string why = range.failures.empty() ? std::string("not every nonce was hashed") : range.failures.front();
+        throw Error(ErrorCode::backend_failure, "backend", "scan failed: " + why);
+    }
+    ScanResult result;
+    result.hits = std::move(range.hits);
+    std::sort(result.hits.begin(), result.hits.end(),
+              [start](std::uint64_t a, std::uint64_t b) { return a - start < b - start; });
+    result.hashes = range.hashes;
+    result.candidates = range.candidates;
+    result.compute_errors = range.compute_errors;
+    result.seconds = seconds_between(hashing_began, Clock::now());
+    result.setup_seconds = seconds_between(began, hashing_began);
+    return result;
+}
+
+}  // namespace btpow
