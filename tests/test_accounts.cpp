@@ -8,15 +8,16 @@
 #include <string>
 
 #include "btpow/types.hpp"
+#include "tests/support/jobs.hpp"
 
 namespace {
 
 using btpow::Account;
 using btpow::ErrorCode;
 
-constexpr const char* kAliceSs58 = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
-constexpr const char* kAliceHex = "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
-constexpr const char* kBobSs58 = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+using btpow::test::kAliceHex;
+using btpow::test::kAliceSs58;
+using btpow::test::kBobSs58;
 constexpr const char* kBobHex = "0x8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48";
 
 // Alice's key under other networks, with valid checksums: Polkadot (0), Kusama (2), and the

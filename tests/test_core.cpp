@@ -1,6 +1,6 @@
 // The fast seal core (include/btpow/core) against the reference implementation on a million
-// random (H, nonce) pairs under every rule, with a printed seed so that a failure can be replayed
-// (run with --rng-seed <seed>).
+// random (H, nonce) pairs under every rule, drawn from the suite's seeded source
+// (tests/support/random.hpp).
 #include <catch2/catch.hpp>
 
 #include <iostream>
@@ -11,6 +11,8 @@
 #include "btpow/core/seal_core.hpp"
 #include "btpow/seal.hpp"
 #include "lib/plan.hpp"
+#include "tests/support/jobs.hpp"
+#include "tests/support/random.hpp"
 
 namespace {
 
@@ -18,32 +20,8 @@ using btpow::Difficulty;
 using btpow::Hash32;
 using btpow::Rule;
 
-std::uint64_t test_seed() {
-    const std::uint64_t seed = Catch::rngSeed() != 0 ? Catch::rngSeed() : std::random_device{}();
-    std::cout << "test_core: random seed " << seed << " (replay with --rng-seed " << seed << ")\n";
-    return seed;
-}
-
-Hash32 random_hash(std::mt19937_64& rng) {
-    Hash32 h;
-    for (int i = 0; i < 4; ++i) {
-        const std::uint64_t v = rng();
-        for (int j = 0; j < 8; ++j) h.bytes[8 * i + j] = static_cast<std::uint8_t>(v >> (8 * j));
-    }
-    return h;
-}
-
-// Uniform nonces and nonces near the edges of the le64 encoding (0, 2^32, 2^63, 2^64 - 1).
-std::uint64_t random_nonce(std::mt19937_64& rng) {
-    const std::uint64_t offset = rng() % 1024;
-    switch (rng() % 6) {
-        case 0: return offset;
-        case 1: return (std::uint64_t{1} << 32) - 512 + offset;
-        case 2: return (std::uint64_t{1} << 63) - 512 + offset;
-        case 3: return ~std::uint64_t{0} - offset;
-        default: return rng();
-    }
-}
+using btpow::test::random_hash;
+using btpow::test::random_nonce;
 
 std::string describe(const Hash32& h, std::uint64_t nonce, std::string_view what) {
     std::ostringstream out;
@@ -83,7 +61,7 @@ std::vector<RuleThreshold> rule_thresholds() {
 }  // namespace
 
 TEST_CASE("fast core equals the reference on a million random (H, nonce) pairs under every rule", "[core]") {
-    std::mt19937_64 rng(test_seed());
+    auto rng = btpow::test::rng(0);
     const std::vector<RuleThreshold> thresholds = rule_thresholds();
 #ifdef NDEBUG
     constexpr int kPairs = 1'000'000;
@@ -125,7 +103,7 @@ TEST_CASE("fast core equals the reference on a million random (H, nonce) pairs u
 }
 
 TEST_CASE("fast core filter at its boundary: threshold_top equal to and one below the seal's top", "[core]") {
-    std::mt19937_64 rng(test_seed() + 1);
+    auto rng = btpow::test::rng(1);
     for (int i = 0; i < 20'000; ++i) {
         const Hash32 h = random_hash(rng);
         const std::uint64_t nonce = random_nonce(rng);
@@ -142,7 +120,7 @@ TEST_CASE("fast core filter at its boundary: threshold_top equal to and one belo
 }
 
 TEST_CASE("fast core at the edge nonces 0, 2^32 - 1, 2^32, 2^63 and 2^64 - 1", "[core]") {
-    std::mt19937_64 rng(test_seed() + 2);
+    auto rng = btpow::test::rng(2);
     const std::uint64_t edges[] = {0,
                                    1,
                                    (std::uint64_t{1} << 32) - 1,
@@ -173,7 +151,7 @@ TEST_CASE("fast core at the edge nonces 0, 2^32 - 1, 2^32, 2^63 and 2^64 - 1", "
 TEST_CASE("make_plan carries the job's rule and the top 64 bits of its threshold", "[core]") {
     btpow::Job job;
     job.block_hash = Hash32::parse("0x8f451590e942a76be6bad67804a7858b8ac3d5c04d1aa6204a10ff61c601b03f");
-    job.account = btpow::Account::parse("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
+    job.account = btpow::Account::parse(btpow::test::kAliceSs58);
     for (const char* d : {"0", "1", "3", "1000000", "18446744073709551615", "0x100000000000000000000000000000000"}) {
         job.difficulty = Difficulty::parse(d);
         for (Rule rule : btpow::kAllRules) {
@@ -219,7 +197,7 @@ std::uint64_t top_with(const btpow::core::Plan& plan, std::uint64_t nonce) {
 }  // namespace
 
 TEST_CASE("rotations through the multiplier equal shifts for every count", "[core]") {
-    std::mt19937_64 rng(test_seed() + 3);
+    auto rng = btpow::test::rng(3);
     for (int i = 0; i < 10'000; ++i) {
         const std::uint64_t x = i < 4 ? std::uint64_t{0} - (i & 1) : rng();  // 0, all ones, then random
         INFO("x = " << x);
@@ -232,7 +210,7 @@ TEST_CASE("the CUDA kernel's loop body equals the fast core in every rotation va
     // The same templates the kernels instantiate (cuda/kernels_<variant>.cu), built for the host:
     // only where the powers of two come from and the high multiply differ on the GPU.
     using Mixed = btpow::core::MulRotations<0x0000aaaau, 0x5555555555555555ull>;
-    std::mt19937_64 rng(test_seed() + 4);
+    auto rng = btpow::test::rng(4);
     for (int i = 0; i < 20'000; ++i) {
         const Hash32 h = random_hash(rng);
         const std::uint64_t nonce = random_nonce(rng);

@@ -8,18 +8,21 @@
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "btpow/core/seal_core.hpp"
 #include "btpow/types.hpp"
 #include "lib/cpu/cpu.hpp"
+#include "tests/support/random.hpp"
+#include "tests/support/scripted_source.hpp"
 
 namespace {
 
 namespace core = btpow::core;
 namespace cpu = btpow::cpu;
+using btpow::test::assignment;
+using btpow::test::ScriptedSource;
 
 constexpr std::uint64_t kMax = ~std::uint64_t{0};
 // About one nonce in 256 has its top 64 bits at or below 2^56 - 1.
@@ -103,9 +106,7 @@ TEST_CASE("every supported path finds exactly the scalar filter's candidates", "
 }
 
 TEST_CASE("every path agrees with the scalar filter on random ranges", "[cpu]") {
-    const auto seed = std::random_device{}();
-    INFO("seed " << seed);
-    std::mt19937_64 random(seed);
+    auto random = btpow::test::rng(__LINE__);
     for (int round = 0; round < 12; ++round) {
         const bool top_is_le = round % 2 == 0;
         const core::Plan plan = test_plan(kOneIn256, top_is_le, static_cast<std::uint8_t>(random()));
@@ -218,50 +219,6 @@ TEST_CASE("BTPOW_CPU_ISA picks the default path and is validated", "[cpu]") {
     CHECK_THROWS_AS(cpu::resolve_isa(""), btpow::Error);
 }
 
-namespace {
-
-// A WorkSource that hands out a fixed list of assignments and records the reports.
-class ScriptedSource final : public btpow::detail::WorkSource {
-public:
-    std::vector<btpow::detail::Assignment> script;
-    bool always_superseded = false;
-    struct Report {
-        std::uint64_t hashed;
-        std::vector<std::uint64_t> candidates;
-    };
-    std::vector<Report> reports;
-    std::vector<std::string> failures;
-
-    bool next(std::uint64_t count, btpow::detail::Assignment& out) override {
-        if (handed_ == script.size()) return false;
-        out = script[handed_++];
-        requested_.push_back(count);
-        return true;
-    }
-    bool superseded(const btpow::detail::Assignment&) const override { return always_superseded; }
-    void report(const btpow::detail::Assignment&, std::uint64_t hashed, const std::uint64_t* candidates,
-                std::size_t candidate_count) override {
-        reports.push_back({hashed, std::vector<std::uint64_t>(candidates, candidates + candidate_count)});
-    }
-    void fail(const std::string& message) override { failures.push_back(message); }
-    void log(btpow::LogLevel, const std::string&) override {}
-
-private:
-    std::size_t handed_ = 0;
-    std::vector<std::uint64_t> requested_;
-};
-
-btpow::detail::Assignment assignment(const core::Plan& plan, std::uint64_t start, std::uint64_t count) {
-    btpow::detail::Assignment a;
-    a.job_id = 1;
-    a.plan = plan;
-    a.start = start;
-    a.count = count;
-    return a;
-}
-
-}  // namespace
-
 TEST_CASE("make_workers gives one single-thread worker per thread", "[cpu]") {
     const std::string isa = cpu::supported_isas().front();
     const auto workers = cpu::make_workers(3, isa);
@@ -282,27 +239,24 @@ TEST_CASE("a worker scans each assignment and reports its candidates", "[cpu]") 
         INFO("isa " << isa);
         const core::Plan le = test_plan(kOneIn256, true);
         const core::Plan sdk = test_plan(kOneIn256, false);
-        ScriptedSource source;
-        source.script = {assignment(le, kMax - 4000, 9000), assignment(sdk, 77, 5)};
+        ScriptedSource source({assignment(le, kMax - 4000, 9000), assignment(sdk, 77, 5)});
         cpu::make_workers(1, isa).front()->run(source);
-        CHECK(source.failures.empty());
-        REQUIRE(source.reports.size() == 2);
-        CHECK(source.reports[0].hashed == 9000);
-        CHECK(source.reports[0].candidates == brute_force(le, kMax - 4000, 9000));
-        CHECK(source.reports[1].hashed == 5);
-        CHECK(source.reports[1].candidates == brute_force(sdk, 77, 5));
+        CHECK(source.failures().empty());
+        REQUIRE(source.reports().size() == 2);
+        CHECK(source.reports()[0].hashed == 9000);
+        CHECK(source.reports()[0].candidates == brute_force(le, kMax - 4000, 9000));
+        CHECK(source.reports()[1].hashed == 5);
+        CHECK(source.reports()[1].candidates == brute_force(sdk, 77, 5));
     }
 }
 
 TEST_CASE("a worker cuts a superseded chunk short and reports what it hashed", "[cpu]") {
     const core::Plan plan = test_plan(kMax, true);
-    ScriptedSource source;
-    source.always_superseded = true;
     const std::uint64_t count = 1'000'000;
-    source.script = {assignment(plan, 10, count)};
+    ScriptedSource source({assignment(plan, 10, count)}, /*always_superseded=*/true);
     cpu::make_workers(1, "scalar").front()->run(source);
-    REQUIRE(source.reports.size() == 1);
-    const auto& report = source.reports[0];
+    REQUIRE(source.reports().size() == 1);
+    const auto& report = source.reports()[0];
     CHECK(report.hashed > 0);
     CHECK(report.hashed < count);
     // Threshold 2^64 - 1: every hashed nonce is a candidate, and only those.

@@ -11,18 +11,14 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/jobs.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
 
 btpow::Job demo_job(std::uint64_t d, btpow::Rule rule, std::uint64_t block_number = 7) {
-    btpow::Job job;
-    job.block_number = block_number;
-    job.block_hash = btpow::Hash32::parse("0x" + std::string(62, '0') + "2a");
-    job.account = btpow::Account::parse("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
-    job.difficulty = btpow::Difficulty::from_u64(d);
-    job.rule = rule;
-    return job;
+    return btpow::test::alice_job(btpow::test::block_hash_ending(0x2a), d, rule, block_number);
 }
 
 std::vector<std::uint64_t> reference_hits(const btpow::Job& job, std::uint64_t start, std::uint64_t count) {
@@ -117,8 +113,15 @@ TEST_CASE("stats count every hashed nonce and rates are positive while hashing",
     solver.submit(demo_job(~0ull, btpow::Rule::be));
     std::this_thread::sleep_for(1200ms);
     solver.pause();
-    std::this_thread::sleep_for(200ms);
-    const auto a = solver.stats();
+    // Each worker finishes at most its current chunk: wait (up to 10 s on a busy machine) until the
+    // counters settle, then they must stay put.
+    auto a = solver.stats();
+    for (int i = 0; i < 100; ++i) {
+        std::this_thread::sleep_for(100ms);
+        const auto now = solver.stats();
+        if (now.total.hashes == a.total.hashes) break;
+        a = now;
+    }
     std::this_thread::sleep_for(200ms);
     const auto b = solver.stats();
     REQUIRE(a.devices.size() == 1);

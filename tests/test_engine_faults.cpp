@@ -1,5 +1,5 @@
 // The engine's safety net, with scripted workers standing in for a faulty device (the seam is
-// detail::set_test_workers): a backend's false candidates are caught by the host's check, counted
+// detail::SolverAccess): a backend's false candidates are caught by the host's check, counted
 // as compute errors and never reach the caller; a worker that fails is dropped and reported while
 // the CPU carries on and still solves.
 #include <catch2/catch.hpp>
@@ -13,19 +13,14 @@
 #include <vector>
 
 #include "lib/backend.hpp"
+#include "tests/support/jobs.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 
 btpow::Job fault_job(std::uint64_t d) {
-    btpow::Job job;
-    job.block_number = 11;
-    job.block_hash = btpow::Hash32::parse("0x" + std::string(62, '0') + "5e");
-    job.account = btpow::Account::parse("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
-    job.difficulty = btpow::Difficulty::from_u64(d);
-    job.rule = btpow::Rule::le;
-    return job;
+    return btpow::test::alice_job(btpow::test::block_hash_ending(0x5e), d, btpow::Rule::le, 11);
 }
 
 // A device that hashes nothing: it reports the first nonce of each chunk as a candidate (a lie
@@ -53,17 +48,12 @@ private:
     int fail_after_;
 };
 
-// Sets the engine's test workers for the scope of a test.
-struct ScriptedDevices {
-    explicit ScriptedDevices(int fail_after) {
-        btpow::detail::set_test_workers([fail_after] {
-            btpow::detail::WorkerList list;
-            list.push_back(std::make_unique<ScriptedDevice>(fail_after));
-            return list;
-        });
-    }
-    ~ScriptedDevices() { btpow::detail::set_test_workers({}); }
-};
+// A solver running the scripted device beside what its options ask for.
+std::unique_ptr<btpow::Solver> with_scripted_device(btpow::SolverOptions options, int fail_after) {
+    btpow::detail::WorkerList extra;
+    extra.push_back(std::make_unique<ScriptedDevice>(fail_after));
+    return btpow::detail::SolverAccess::with_workers(std::move(options), std::move(extra));
+}
 
 // Log lines, collected from the solver's threads.
 struct LogLines {
@@ -101,7 +91,6 @@ btpow::SolverOptions one_cpu_thread(LogLines& log) {
 }  // namespace
 
 TEST_CASE("a backend's false candidates are compute errors and never reach the caller", "[engine][faults]") {
-    ScriptedDevices lying(0);
     LogLines log;
     btpow::SolverOptions options = one_cpu_thread(log);
     std::vector<btpow::Solution> delivered;
@@ -110,7 +99,8 @@ TEST_CASE("a backend's false candidates are compute errors and never reach the c
         std::lock_guard lock(delivered_mutex);
         delivered.push_back(s);
     };
-    btpow::Solver solver(options);
+    auto solver_ptr = with_scripted_device(options, 0);
+    btpow::Solver& solver = *solver_ptr;
     solver.submit(fault_job(std::uint64_t(1) << 40));  // about 1 seal in 10^12 passes
     std::this_thread::sleep_for(300ms);
     CHECK_FALSE(solver.wait_for(0ms));
@@ -130,10 +120,9 @@ TEST_CASE("a backend's false candidates are compute errors and never reach the c
 }
 
 TEST_CASE("a worker that fails is dropped and reported, and the CPU carries on and solves", "[engine][faults]") {
-    ScriptedDevices failing(3);
     LogLines log;
-    btpow::SolverOptions options = one_cpu_thread(log);
-    btpow::Solver solver(options);
+    auto solver_ptr = with_scripted_device(one_cpu_thread(log), 3);
+    btpow::Solver& solver = *solver_ptr;
     solver.submit(fault_job(~0ull));  // nothing passes: the CPU just hashes
     std::this_thread::sleep_for(300ms);
 
