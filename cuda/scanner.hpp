@@ -11,8 +11,8 @@
 
 #include "btpow/core/plan.hpp"
 #include "cuda/kernels.hpp"
-#include "cuda/rotations.hpp"
 #include "cuda/testing.hpp"
+#include "cuda/variants.hpp"
 
 namespace btpow::cuda {
 
@@ -63,16 +63,16 @@ public:
     Status scan_range(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t batch_nonces,
                       std::vector<std::uint64_t>& out);
 
-    // The rotation variant this scanner launches (funnel until told otherwise), and the launch
-    // shape that goes with it.
-    Status set_rotations(Rotations rotations);
-    Rotations rotations() const { return rotations_; }
+    // The kernel variant this scanner launches (the first of kVariants until told otherwise), and
+    // the launch shape that goes with it.
+    Status set_variant(Variant variant);
+    Variant variant() const { return variant_; }
     // Times a short scan with each of `variants` (none: every variant), keeps the fastest, and
     // sets the batch size toward the target kernel time.
-    Status calibrate(const std::vector<Rotations>& variants = {});
+    Status calibrate(const std::vector<Variant>& variants = {});
     // What the last calibrate() measured: each variant's rate, in the order tried.
     struct VariantRate {
-        Rotations rotations = Rotations::funnel;
+        Variant variant{};
         double seals_per_second = 0;
     };
     const std::vector<VariantRate>& variant_rates() const { return variant_rates_; }
@@ -112,7 +112,7 @@ private:
     int ordinal_;
     std::string name_;
     int multiprocessors_ = 0;
-    Rotations rotations_ = Rotations::funnel;
+    Variant variant_ = kVariants[0];
     std::vector<VariantRate> variant_rates_;
     bool opened_ = false;
     kernels::LaunchShape shape_{};
