@@ -46,7 +46,7 @@ std::string format_rate(double seals_per_second) {
 class CudaWorker final : public detail::Worker {
 public:
     explicit CudaWorker(std::unique_ptr<DeviceScanner> scanner) : scanner_(std::move(scanner)) {
-        candidates_.reserve(testing::kCandidateCapacity);
+        candidates_.reserve(kCandidateCapacity);
     }
 
     std::string id() const override { return "cuda:" + std::to_string(scanner_->ordinal()); }
@@ -106,7 +106,7 @@ private:
             overflow_logged_ = true;
             source.log(LogLevel::warning,
                        id() + ": " + std::to_string(candidates_.size()) + " candidates in one batch overflowed its " +
-                           std::to_string(testing::kCandidateCapacity) +
+                           std::to_string(kCandidateCapacity) +
                            "-slot buffer; the batch was rescanned (no candidate lost) and later batches of this job "
                            "are sized to fit");
         }

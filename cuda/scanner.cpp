@@ -10,17 +10,8 @@
 namespace btpow::cuda {
 namespace {
 
-// Kernel time a batch aims for: long enough that launch and read-back costs vanish, short
-// enough that a new job starts promptly. Under a display watchdog, far below its limit.
-constexpr double kTargetBatchSeconds = 0.050;
-constexpr double kWatchdogBatchSeconds = 0.015;
-constexpr std::uint64_t kMaxBatchNonces = std::uint64_t(1) << 32;
-// The calibration scan gives each thread this many nonces; each variant is timed in each pass.
-constexpr std::uint64_t kCalibrationNoncesPerThread = 64;
+// Each variant is timed in each pass.
 constexpr int kCalibrationPasses = 2;
-// Batches shorter than this (ms) say more about launch overhead than about the hash rate.
-constexpr float kShortestTimedBatchMs = 0.5f;
-constexpr double kTwoTo64 = 18446744073709551616.0;
 
 Status check(cudaError_t code, const char* step) { return Status{code, step}; }
 
@@ -71,7 +62,7 @@ Status DeviceScanner::open(std::uint32_t capacity, std::uint32_t recovery_capaci
                          "cudaDeviceGetAttribute(KernelExecTimeout)");
         !s.ok())
         return s;
-    target_seconds_ = watchdog != 0 ? kWatchdogBatchSeconds : kTargetBatchSeconds;
+    target_seconds_ = target_batch_seconds(watchdog != 0);
 
     multiprocessors_ = std::max(1, props.multiProcessorCount);
     if (Status s = set_variant(variant_); !s.ok()) return s;
@@ -292,20 +283,11 @@ Status DeviceScanner::calibrate(const std::vector<Variant>& variants) {
 }
 
 void DeviceScanner::retune(std::uint64_t count, float kernel_ms) {
-    if (kernel_ms < kShortestTimedBatchMs || count == 0 || count < batch_ / 2) return;
-    const double wanted = double(count) / (double(kernel_ms) / 1000.0) * target_seconds_;
-    const double smoothed = batch_ == 0 ? wanted : 0.5 * double(batch_) + 0.5 * wanted;
-    const std::uint64_t step = std::max<std::uint64_t>(1, shape_.threads());
-    double rounded = double(step) * static_cast<double>(static_cast<std::uint64_t>(smoothed / double(step) + 0.5));
-    rounded = std::clamp(rounded, double(step), double(kMaxBatchNonces));
-    batch_ = static_cast<std::uint64_t>(rounded);
+    batch_ = retuned_batch(batch_, count, kernel_ms, target_seconds_, shape_.threads());
 }
 
 std::uint64_t DeviceScanner::batch_for(const core::Plan& plan) const {
-    const double candidate_probability = (double(plan.threshold_top) + 1.0) / kTwoTo64;
-    const double easy_job_limit = (capacity_ / 2.0) / candidate_probability;
-    if (easy_job_limit >= double(batch_)) return batch_;
-    return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(easy_job_limit));
+    return batch_for_threshold(batch_, plan.threshold_top, capacity_);
 }
 
 }  // namespace btpow::cuda

@@ -9,20 +9,10 @@
 
 #include "btpow/core/plan.hpp"
 #include "btpow/types.hpp"
+#include "cuda/batch_tuning.hpp"
 #include "cuda/variants.hpp"
 
 namespace btpow::cuda::testing {
-
-// The candidate buffer a worker uses per batch, and the one overflow recovery rescans into.
-inline constexpr std::uint32_t kCandidateCapacity = 1024;
-inline constexpr std::uint32_t kRecoveryCapacity = std::uint32_t(1) << 20;
-
-// What a scan went through to return every candidate.
-struct ScanReport {
-    std::uint64_t launches = 0;   // batches queued (a batch may be several kernel launches)
-    std::uint64_t overflows = 0;  // batches whose candidates did not fit `capacity`
-    std::uint64_t rescans = 0;    // recovery scans (each with `recovery_capacity` slots)
-};
 
 // Every nonce n of [start, start + count) (mod 2^64) whose seal top under plan's rule is <=
 // plan.threshold_top, found by the production kernel on device `ordinal` in batches of at most

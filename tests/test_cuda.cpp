@@ -466,9 +466,8 @@ TEST_CASE("cuda: candidate sets equal the CPU's on 2^24 nonces per rule, across 
                 for (const cuda::Variant variant : cuda::kVariants) {
                     INFO("variant " << cuda::to_string(variant));
                     CHECK(cuda::testing::scan_candidates(device.ordinal, plan, start, kCompletenessRange,
-                                                         kCompletenessRange / 16, cuda::testing::kCandidateCapacity,
-                                                         cuda::testing::kRecoveryCapacity, nullptr,
-                                                         variant) == expected);
+                                                         kCompletenessRange / 16, cuda::kCandidateCapacity,
+                                                         cuda::kRecoveryCapacity, nullptr, variant) == expected);
                 }
             }
         }
@@ -491,8 +490,8 @@ TEST_CASE("cuda: a freshly opened scanner's first batches keep every candidate",
             for (const cuda::Variant variant : cuda::kVariants) {
                 INFO("round " << round << ", variant " << cuda::to_string(variant));
                 CHECK(cuda::testing::scan_candidates(device.ordinal, plan, kStart, kCount, kCount / 4,
-                                                     cuda::testing::kCandidateCapacity,
-                                                     cuda::testing::kRecoveryCapacity, nullptr, variant) == expected);
+                                                     cuda::kCandidateCapacity, cuda::kRecoveryCapacity, nullptr,
+                                                     variant) == expected);
             }
     }
 }
@@ -545,11 +544,10 @@ TEST_CASE("cuda: a batch where every nonce is a candidate returns all of them", 
     const std::vector<std::uint64_t> all = every_nonce(start, kCount);
     for (const auto& device : list) {
         INFO("device " << device.ordinal);
-        cuda::testing::ScanReport report;
+        cuda::ScanReport report;
         // One batch: 100 000 candidates against 1024 slots, recovered by one rescan.
-        CHECK(cuda::testing::scan_candidates(device.ordinal, every, start, kCount, kCount,
-                                             cuda::testing::kCandidateCapacity, cuda::testing::kRecoveryCapacity,
-                                             &report) == all);
+        CHECK(cuda::testing::scan_candidates(device.ordinal, every, start, kCount, kCount, cuda::kCandidateCapacity,
+                                             cuda::kRecoveryCapacity, &report) == all);
         CHECK(report.overflows == 1);
         CHECK(report.rescans == 1);
         // A recovery buffer smaller than the batch: the rescan itself overflows and is split.
