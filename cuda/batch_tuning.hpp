@@ -1,7 +1,7 @@
 // How many nonces a CUDA batch holds, as plain arithmetic (C++17, no CUDA header): the candidate
 // buffers' sizes, the kernel time a batch aims for, and the rules that move the batch size toward
-// it. DeviceScanner applies these to its measured kernel times; tests/test_cuda.cpp checks them
-// without a GPU.
+// it. DeviceScanner applies these to its measured kernel times; tests/test_cuda_tuning.cpp
+// checks them without a GPU.
 #pragma once
 
 #include <algorithm>

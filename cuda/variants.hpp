@@ -4,10 +4,10 @@
 // the straight-line kernel outgrows). Which one is fastest depends on the GPU, so each device
 // times them at start (DeviceScanner::calibrate) unless BTPOW_CUDA_ROTATIONS names one.
 //
-// BTPOW_CUDA_VARIANTS is the list: the enum of names, the name table, the dispatch switch
-// (kernels.cpp), the benchmark's entries, the per-variant translation units (sources.cmake reads
-// the rows below) and the scripts all come from it. A row is X(rotations, rounds_loop), one per
-// line; the order is the order in which calibration tries them.
+// BTPOW_CUDA_VARIANTS is the list. kVariants and the names below, the dispatch switch
+// (kernels.cpp), the per-variant translation units (sources.cmake reads the rows), the
+// benchmark's entries, the host tests and scripts/device-check.sh all come from it. A row is
+// X(rotations, rounds_loop), one per line; calibration tries them in this order.
 #pragma once
 
 #include <cstddef>
