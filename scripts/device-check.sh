@@ -19,8 +19,8 @@
 #                                      $OUT/mix_sm90.json).
 # Results go to $OUT (default ./out): summary.txt plus logs and the files the report reads.
 #
-# What the machine needs: the CUDA Toolkit (nvcc, cuobjdump; ncu and compute-sanitizer for their
-# steps, which are skipped or reported as unavailable without them), an NVIDIA driver, Python 3,
+# What the machine needs: an NVIDIA driver, the CUDA Toolkit (nvcc and cuobjdump; Nsight Compute's
+# ncu, whose step is skipped when it is missing; compute-sanitizer for the full run), Python 3,
 # and the Debian build dependencies that scripts/deps.sh lists. A machine without network access
 # cannot install those itself: its operator makes them available beforehand, for instance with a
 # script at .device/setup.sh in the repository root (not tracked; .device/ is ignored), which is
