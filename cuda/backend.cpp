@@ -28,13 +28,13 @@ void log_to(const LogCallback& log, LogLevel level, const std::string& message) 
     if (log) log(level, message);
 }
 
-// The rotation variants a device may use: the one BTPOW_CUDA_ROTATIONS names, else all of them.
-std::vector<Rotations> allowed_rotations() {
+// The kernel variants a device may use: the one BTPOW_CUDA_ROTATIONS names, else all of them.
+std::vector<Variant> allowed_variants() {
     const char* text = std::getenv(kRotationsVariable);
-    if (text == nullptr || *text == '\0') return {std::begin(kAllRotations), std::end(kAllRotations)};
-    if (const std::optional<Rotations> r = parse_rotations(text)) return {*r};
+    if (text == nullptr || *text == '\0') return {std::begin(kVariants), std::end(kVariants)};
+    if (const std::optional<Variant> v = parse_variant(text)) return {*v};
     throw Error(ErrorCode::bad_option, kRotationsVariable,
-                std::string(kRotationsVariable) + " is \"" + text + "\"; expected " + kRotationNames + " (or unset)");
+                std::string(kRotationsVariable) + " is \"" + text + "\"; expected " + variant_names() + " (or unset)");
 }
 
 std::string format_rate(double seals_per_second) {
@@ -46,7 +46,7 @@ std::string format_rate(double seals_per_second) {
 class CudaWorker final : public detail::Worker {
 public:
     explicit CudaWorker(std::unique_ptr<DeviceScanner> scanner) : scanner_(std::move(scanner)) {
-        candidates_.reserve(testing::kCandidateCapacity);
+        candidates_.reserve(kCandidateCapacity);
     }
 
     std::string id() const override { return "cuda:" + std::to_string(scanner_->ordinal()); }
@@ -106,7 +106,7 @@ private:
             overflow_logged_ = true;
             source.log(LogLevel::warning,
                        id() + ": " + std::to_string(candidates_.size()) + " candidates in one batch overflowed its " +
-                           std::to_string(testing::kCandidateCapacity) +
+                           std::to_string(kCandidateCapacity) +
                            "-slot buffer; the batch was rescanned (no candidate lost) and later batches of this job "
                            "are sized to fit");
         }
@@ -174,7 +174,7 @@ std::vector<CudaDeviceInfo> devices(std::string* error) {
 }
 
 detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallback& log, unsigned batch_ms) {
-    const std::vector<Rotations> variants = allowed_rotations();  // a bad setting fails first
+    const std::vector<Variant> variants = allowed_variants();  // a bad setting fails first
     std::string listing_error;
     const std::vector<CudaDeviceInfo> visible = devices(&listing_error);
     if (visible.empty()) throw Error(ErrorCode::no_device, "backend", "no CUDA device: " + listing_error);
@@ -207,17 +207,17 @@ detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallb
         }
         const std::string tag = label + " (" + scanner->name() + ")";
         // Every variant proves itself on the spec's vectors; one that fails is not used.
-        std::vector<Rotations> passed;
+        std::vector<Variant> passed;
         std::string failures;
-        for (const Rotations rotations : variants) {
+        for (const Variant variant : variants) {
             std::string why;
-            if (const Status s = scanner->set_rotations(rotations); !s.ok()) why = describe(s);
+            if (const Status s = scanner->set_variant(variant); !s.ok()) why = describe(s);
             if (why.empty()) why = run_self_test(*scanner);
             if (why.empty()) {
-                passed.push_back(rotations);
+                passed.push_back(variant);
                 continue;
             }
-            const std::string entry = "rotations " + std::string(to_string(rotations)) + ": " + why;
+            const std::string entry = "rotations " + to_string(variant) + ": " + why;
             failures += (failures.empty() ? "" : "; ") + entry;
             log_to(log, LogLevel::error, tag + ": self-test failed, variant not used: " + entry);
         }
@@ -232,13 +232,13 @@ detail::WorkerList make_workers(const std::vector<int>& ordinals, const LogCallb
         }
         std::string timings;
         for (const DeviceScanner::VariantRate& v : scanner->variant_rates())
-            timings += std::string(timings.empty() ? "" : ", ") + std::string(to_string(v.rotations)) + " " +
-                       format_rate(v.seals_per_second);
+            timings +=
+                std::string(timings.empty() ? "" : ", ") + to_string(v.variant) + " " + format_rate(v.seals_per_second);
         const kernels::LaunchShape shape = scanner->shape();
         log_to(log, LogLevel::info,
-               tag + ": self-test passed; rotations " + std::string(to_string(scanner->rotations())) + " (" + timings +
-                   "); grid " + std::to_string(shape.blocks) + " x " + std::to_string(shape.threads_per_block) +
-                   " threads, " + std::to_string(scanner->tuned_batch()) + " nonces per batch (target " +
+               tag + ": self-test passed; rotations " + to_string(scanner->variant()) + " (" + timings + "); grid " +
+                   std::to_string(shape.blocks) + " x " + std::to_string(shape.threads_per_block) + " threads, " +
+                   std::to_string(scanner->tuned_batch()) + " nonces per batch (target " +
                    std::to_string(int(scanner->target_seconds() * 1000)) + " ms per batch)");
         workers.push_back(std::make_unique<CudaWorker>(std::move(scanner)));
     }

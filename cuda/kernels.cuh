@@ -1,7 +1,7 @@
 // The production kernel: each thread hashes many nonces of one 2^32-aligned piece through the
 // shared seal core (include/btpow/core), finishing only the seal's top 64 bits, and records the
 // rare candidate with one atomic. The checksum twin reuses the same loop for the tests.
-// Included once per rotation variant by kernels_<variant>.cu, which instantiates KernelSet.
+// Included once per variant by kernel_variant.cu, which instantiates KernelSet.
 #pragma once
 
 #include "btpow/core/seal_core.hpp"

@@ -10,17 +10,8 @@
 namespace btpow::cuda {
 namespace {
 
-// Kernel time a batch aims for: long enough that launch and read-back costs vanish, short
-// enough that a new job starts promptly. Under a display watchdog, far below its limit.
-constexpr double kTargetBatchSeconds = 0.050;
-constexpr double kWatchdogBatchSeconds = 0.015;
-constexpr std::uint64_t kMaxBatchNonces = std::uint64_t(1) << 32;
-// The calibration scan gives each thread this many nonces; each variant is timed in each pass.
-constexpr std::uint64_t kCalibrationNoncesPerThread = 64;
+// Each variant is timed in each pass.
 constexpr int kCalibrationPasses = 2;
-// Batches shorter than this (ms) say more about launch overhead than about the hash rate.
-constexpr float kShortestTimedBatchMs = 0.5f;
-constexpr double kTwoTo64 = 18446744073709551616.0;
 
 Status check(cudaError_t code, const char* step) { return Status{code, step}; }
 
@@ -71,10 +62,10 @@ Status DeviceScanner::open(std::uint32_t capacity, std::uint32_t recovery_capaci
                          "cudaDeviceGetAttribute(KernelExecTimeout)");
         !s.ok())
         return s;
-    target_seconds_ = watchdog != 0 ? kWatchdogBatchSeconds : kTargetBatchSeconds;
+    target_seconds_ = target_batch_seconds(watchdog != 0);
 
     multiprocessors_ = std::max(1, props.multiProcessorCount);
-    if (Status s = set_rotations(rotations_); !s.ok()) return s;
+    if (Status s = set_variant(variant_); !s.ok()) return s;
 
     if (Status s = check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
         !s.ok())
@@ -106,12 +97,12 @@ Status DeviceScanner::open(std::uint32_t capacity, std::uint32_t recovery_capaci
 
 // The block size is the one of kBlockSizes that keeps the most threads resident per SM: with
 // registers for, say, 3.5 blocks of 256 threads, 7 blocks of 128 hold a sixth more warps.
-Status DeviceScanner::set_rotations(Rotations rotations) {
+Status DeviceScanner::set_variant(Variant variant) {
     static constexpr unsigned kBlockSizes[] = {kernels::kThreadsPerBlock, kernels::kThreadsPerBlock / 2};
     unsigned best_threads = 0, best_blocks = 0;
     for (const unsigned threads : kBlockSizes) {
         int blocks_per_sm = 0;
-        if (Status s = check(kernels::seal_scan_blocks_per_sm(rotations, threads, blocks_per_sm),
+        if (Status s = check(kernels::seal_scan_blocks_per_sm(variant, threads, blocks_per_sm),
                              "cudaOccupancyMaxActiveBlocksPerMultiprocessor");
             !s.ok())
             return s;
@@ -120,7 +111,7 @@ Status DeviceScanner::set_rotations(Rotations rotations) {
             best_blocks = unsigned(blocks_per_sm);
         }
     }
-    rotations_ = rotations;
+    variant_ = variant;
     shape_.blocks = static_cast<unsigned>(multiprocessors_) * best_blocks;
     shape_.threads_per_block = best_threads;
     return {};
@@ -141,7 +132,7 @@ Status DeviceScanner::launch(int slot_index, const Batch& batch) {
     if (Status s = check(cudaMemsetAsync(slot.device, 0, sizeof(unsigned long long), stream_), "cudaMemsetAsync");
         !s.ok())
         return s;
-    if (Status s = check(kernels::launch_seal_scan(rotations_, batch.plan, batch.start, batch.count,
+    if (Status s = check(kernels::launch_seal_scan(variant_, batch.plan, batch.start, batch.count,
                                                    buffer_of(slot.device, capacity_), shape_, stream_),
                          "seal scan launch");
         !s.ok())
@@ -188,7 +179,7 @@ Status DeviceScanner::recover(const core::Plan& plan, std::uint64_t start, std::
         if (Status s = check(cudaMemsetAsync(recovery_, 0, sizeof(unsigned long long), stream_), "cudaMemsetAsync");
             !s.ok())
             return s;
-        if (Status s = check(kernels::launch_seal_scan(rotations_, plan, start, count,
+        if (Status s = check(kernels::launch_seal_scan(variant_, plan, start, count,
                                                        buffer_of(recovery_, recovery_capacity_), shape_, stream_),
                              "seal scan launch (recovery)");
             !s.ok())
@@ -253,9 +244,9 @@ Status DeviceScanner::time_calibration_scan(const Batch& batch, float& kernel_ms
     return {};
 }
 
-Status DeviceScanner::calibrate(const std::vector<Rotations>& variants) {
-    const std::vector<Rotations> tried =
-        variants.empty() ? std::vector<Rotations>(std::begin(kAllRotations), std::end(kAllRotations)) : variants;
+Status DeviceScanner::calibrate(const std::vector<Variant>& variants) {
+    const std::vector<Variant> tried =
+        variants.empty() ? std::vector<Variant>(std::begin(kVariants), std::end(kVariants)) : variants;
     // A job with threshold 0: practically no candidates, the same work per nonce as any job.
     const std::uint8_t zero_hash[32] = {};
     Batch batch;
@@ -263,18 +254,18 @@ Status DeviceScanner::calibrate(const std::vector<Rotations>& variants) {
     // Two passes over the variants, each keeping its best time, so that none is judged while
     // the GPU's clock is still rising.
     variant_rates_.assign(tried.size(), VariantRate{});
-    Rotations best = tried.front();
+    Variant best = tried.front();
     double best_rate = -1;
     std::uint64_t best_count = 0;
     float best_ms = 0;
     for (int pass = 0; pass < kCalibrationPasses; ++pass) {
         for (std::size_t i = 0; i < tried.size(); ++i) {
-            if (Status s = set_rotations(tried[i]); !s.ok()) return s;
+            if (Status s = set_variant(tried[i]); !s.ok()) return s;
             batch.count = shape_.threads() * kCalibrationNoncesPerThread;
             float kernel_ms = 0;
             if (Status s = time_calibration_scan(batch, kernel_ms); !s.ok()) return s;
             const double rate = kernel_ms > 0 ? double(batch.count) / (double(kernel_ms) / 1000.0) : 0.0;
-            variant_rates_[i].rotations = tried[i];
+            variant_rates_[i].variant = tried[i];
             variant_rates_[i].seals_per_second = std::max(variant_rates_[i].seals_per_second, rate);
             if (rate > best_rate) {
                 best = tried[i];
@@ -284,7 +275,7 @@ Status DeviceScanner::calibrate(const std::vector<Rotations>& variants) {
             }
         }
     }
-    if (Status s = set_rotations(best); !s.ok()) return s;
+    if (Status s = set_variant(best); !s.ok()) return s;
     batch_ = 0;
     retune(best_count, best_ms);
     if (batch_ == 0) batch_ = best_count;
@@ -292,20 +283,11 @@ Status DeviceScanner::calibrate(const std::vector<Rotations>& variants) {
 }
 
 void DeviceScanner::retune(std::uint64_t count, float kernel_ms) {
-    if (kernel_ms < kShortestTimedBatchMs || count == 0 || count < batch_ / 2) return;
-    const double wanted = double(count) / (double(kernel_ms) / 1000.0) * target_seconds_;
-    const double smoothed = batch_ == 0 ? wanted : 0.5 * double(batch_) + 0.5 * wanted;
-    const std::uint64_t step = std::max<std::uint64_t>(1, shape_.threads());
-    double rounded = double(step) * static_cast<double>(static_cast<std::uint64_t>(smoothed / double(step) + 0.5));
-    rounded = std::clamp(rounded, double(step), double(kMaxBatchNonces));
-    batch_ = static_cast<std::uint64_t>(rounded);
+    batch_ = retuned_batch(batch_, count, kernel_ms, target_seconds_, shape_.threads());
 }
 
 std::uint64_t DeviceScanner::batch_for(const core::Plan& plan) const {
-    const double candidate_probability = (double(plan.threshold_top) + 1.0) / kTwoTo64;
-    const double easy_job_limit = (capacity_ / 2.0) / candidate_probability;
-    if (easy_job_limit >= double(batch_)) return batch_;
-    return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(easy_job_limit));
+    return batch_for_threshold(batch_, plan.threshold_top, capacity_);
 }
 
 }  // namespace btpow::cuda

@@ -1,6 +1,7 @@
 // One device's scanning machinery (internal to cuda/): stream, double-buffered candidate buffers
-// with pinned mirrors, timing events, the overflow recovery and the batch-size tuning. Workers,
-// the self-test and the test hooks all scan through this one class.
+// with pinned mirrors, timing events, the overflow recovery, and the batch-size tuning
+// (batch_tuning.hpp) applied to measured kernel times. Workers, the self-test and the test hooks
+// all scan through this one class.
 #pragma once
 
 #include <cstdint>
@@ -10,9 +11,9 @@
 #include <cuda_runtime_api.h>
 
 #include "btpow/core/plan.hpp"
+#include "cuda/batch_tuning.hpp"
 #include "cuda/kernels.hpp"
-#include "cuda/rotations.hpp"
-#include "cuda/testing.hpp"
+#include "cuda/variants.hpp"
 
 namespace btpow::cuda {
 
@@ -44,8 +45,7 @@ public:
 
     // Makes the device current on this thread and allocates everything; capacity: candidate slots
     // per batch; recovery_capacity: slots of the overflow rescans.
-    Status open(std::uint32_t capacity = testing::kCandidateCapacity,
-                std::uint32_t recovery_capacity = testing::kRecoveryCapacity);
+    Status open(std::uint32_t capacity = kCandidateCapacity, std::uint32_t recovery_capacity = kRecoveryCapacity);
     // Makes the device current on the calling thread (each worker thread calls it first).
     Status activate() const;
 
@@ -63,23 +63,24 @@ public:
     Status scan_range(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t batch_nonces,
                       std::vector<std::uint64_t>& out);
 
-    // The rotation variant this scanner launches (funnel until told otherwise), and the launch
-    // shape that goes with it.
-    Status set_rotations(Rotations rotations);
-    Rotations rotations() const { return rotations_; }
+    // The kernel variant this scanner launches (the first of kVariants until told otherwise), and
+    // the launch shape that goes with it.
+    Status set_variant(Variant variant);
+    Variant variant() const { return variant_; }
     // Times a short scan with each of `variants` (none: every variant), keeps the fastest, and
     // sets the batch size toward the target kernel time.
-    Status calibrate(const std::vector<Rotations>& variants = {});
+    Status calibrate(const std::vector<Variant>& variants = {});
     // What the last calibrate() measured: each variant's rate, in the order tried.
     struct VariantRate {
-        Rotations rotations = Rotations::funnel;
+        Variant variant{};
         double seals_per_second = 0;
     };
     const std::vector<VariantRate>& variant_rates() const { return variant_rates_; }
-    // Moves the batch size toward the target time after a batch of `count` nonces took `kernel_ms`.
+    // Moves the batch size toward the target time after a batch of `count` nonces took `kernel_ms`
+    // (retuned_batch).
     void retune(std::uint64_t count, float kernel_ms);
     // The nonces to ask for next: the tuned size, capped so that a job this easy (plan's
-    // threshold) is expected to fill at most half a candidate slot.
+    // threshold) is expected to fill at most half a candidate buffer (batch_for_threshold).
     std::uint64_t batch_for(const core::Plan& plan) const;
 
     int ordinal() const { return ordinal_; }
@@ -91,7 +92,7 @@ public:
     // display watchdog); calibrate() and retune() aim for it.
     void set_target_seconds(double seconds) { target_seconds_ = seconds; }
     cudaStream_t stream() const { return stream_; }
-    const testing::ScanReport& report() const { return report_; }
+    const ScanReport& report() const { return report_; }
 
 private:
     struct Slot {
@@ -112,7 +113,7 @@ private:
     int ordinal_;
     std::string name_;
     int multiprocessors_ = 0;
-    Rotations rotations_ = Rotations::funnel;
+    Variant variant_ = kVariants[0];
     std::vector<VariantRate> variant_rates_;
     bool opened_ = false;
     kernels::LaunchShape shape_{};
@@ -123,7 +124,7 @@ private:
     cudaStream_t stream_ = nullptr;
     Slot slots_[kSlots];
     unsigned long long* recovery_ = nullptr;  // device: [0] found, [1..recovery_capacity] nonces
-    testing::ScanReport report_{};
+    ScanReport report_{};
 };
 
 }  // namespace btpow::cuda

@@ -27,15 +27,15 @@ detail::WorkerList make_workers(const std::vector<int>&, const LogCallback&, uns
 namespace testing {
 
 std::vector<std::uint64_t> scan_candidates(int, const core::Plan&, std::uint64_t, std::uint64_t, std::uint64_t,
-                                           std::uint32_t, std::uint32_t, ScanReport*, std::optional<Rotations>) {
+                                           std::uint32_t, std::uint32_t, ScanReport*, std::optional<Variant>) {
     no_cuda_backend("ordinal");
 }
-std::uint64_t top_checksum(int, const core::Plan&, std::uint64_t, std::uint64_t, Rotations) {
+std::uint64_t top_checksum(int, const core::Plan&, std::uint64_t, std::uint64_t, Variant) {
     no_cuda_backend("ordinal");
 }
 std::string self_test(int) { no_cuda_backend("ordinal"); }
 std::uint64_t tuned_batch(int) { no_cuda_backend("ordinal"); }
-KernelTiming time_kernel(int, Kernel, std::uint64_t) { no_cuda_backend("ordinal"); }
+KernelTiming time_kernel(int, Kernel, std::uint64_t, Variant) { no_cuda_backend("ordinal"); }
 std::uint64_t baseline_first_hit(int, const Hash32&, std::uint64_t, std::uint64_t) { no_cuda_backend("ordinal"); }
 
 }  // namespace testing

@@ -79,18 +79,6 @@ double time_on_stream(int ordinal, cudaStream_t stream, Enqueue enqueue) {
     return ms / 1000.0;
 }
 
-// The variant a production_<variant> entry of Kernel pins.
-Rotations pinned_rotations(Kernel kernel) {
-    switch (kernel) {
-        case Kernel::production_split: return Rotations::split;
-        case Kernel::production_multiply: return Rotations::multiply;
-        case Kernel::production_funnel_loop: return Rotations::funnel_loop;
-        case Kernel::production_split_loop: return Rotations::split_loop;
-        case Kernel::production_multiply_loop: return Rotations::multiply_loop;
-        default: return Rotations::funnel;
-    }
-}
-
 // The cubit-style baseline's inputs in device memory: H as hex text, the threshold as cubit's
 // `upper` (rule be's threshold, 32 little-endian bytes), and the solution word set to ~0.
 struct BaselineInputs {
@@ -124,12 +112,12 @@ struct BaselineInputs {
 std::vector<std::uint64_t> scan_candidates(int ordinal, const core::Plan& plan, std::uint64_t start,
                                            std::uint64_t count, std::uint64_t batch, std::uint32_t capacity,
                                            std::uint32_t recovery_capacity, ScanReport* report,
-                                           std::optional<Rotations> rotations) {
+                                           std::optional<Variant> variant) {
     auto scanner = open_scanner(ordinal, capacity, recovery_capacity);
-    if (rotations) check(ordinal, scanner->set_rotations(*rotations));
-    if (batch == 0 || !rotations) {
-        if (rotations)
-            check(ordinal, scanner->calibrate({*rotations}));
+    if (variant) check(ordinal, scanner->set_variant(*variant));
+    if (batch == 0 || !variant) {
+        if (variant)
+            check(ordinal, scanner->calibrate({*variant}));
         else
             check(ordinal, scanner->calibrate());
         if (batch == 0) batch = scanner->tuned_batch();
@@ -148,14 +136,14 @@ std::vector<std::uint64_t> scan_candidates(int ordinal, const core::Plan& plan, 
 }
 
 std::uint64_t top_checksum(int ordinal, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
-                           Rotations rotations) {
+                           Variant variant) {
     auto scanner = open_scanner(ordinal);
-    check(ordinal, scanner->set_rotations(rotations));
+    check(ordinal, scanner->set_variant(variant));
     DeviceMemory<unsigned long long> sum;
     check(ordinal, cudaMalloc(&sum.pointer, sizeof(unsigned long long)), "cudaMalloc");
     check(ordinal, cudaMemsetAsync(sum.pointer, 0, sizeof(unsigned long long), scanner->stream()), "cudaMemsetAsync");
     check(ordinal,
-          kernels::launch_top_checksum(rotations, plan, start, count, sum.pointer, scanner->shape(), scanner->stream()),
+          kernels::launch_top_checksum(variant, plan, start, count, sum.pointer, scanner->shape(), scanner->stream()),
           "checksum launch");
     unsigned long long result = 0;
     check(ordinal, cudaMemcpyAsync(&result, sum.pointer, sizeof result, cudaMemcpyDeviceToHost, scanner->stream()),
@@ -167,11 +155,10 @@ std::uint64_t top_checksum(int ordinal, const core::Plan& plan, std::uint64_t st
 std::string self_test(int ordinal) {
     auto scanner = open_scanner(ordinal);
     std::string failures;
-    for (const Rotations rotations : kAllRotations) {
-        check(ordinal, scanner->set_rotations(rotations));
+    for (const Variant variant : kVariants) {
+        check(ordinal, scanner->set_variant(variant));
         if (const std::string why = run_self_test(*scanner); !why.empty())
-            failures +=
-                (failures.empty() ? "rotations " : "; rotations ") + std::string(to_string(rotations)) + ": " + why;
+            failures += (failures.empty() ? "rotations " : "; rotations ") + to_string(variant) + ": " + why;
     }
     return failures;
 }
@@ -182,7 +169,7 @@ std::uint64_t tuned_batch(int ordinal) {
     return scanner->tuned_batch();
 }
 
-KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals) {
+KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals, Variant pinned) {
     auto scanner = open_scanner(ordinal);
     const cudaStream_t stream = scanner->stream();
     const Hash32 block_and_hotkey = Hash32::parse(kWorkedExampleH, "benchmark H");
@@ -193,8 +180,8 @@ KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals) {
         if (kernel == Kernel::production)
             check(ordinal, scanner->calibrate());
         else
-            check(ordinal, scanner->set_rotations(pinned_rotations(kernel)));
-        const Rotations rotations = scanner->rotations();
+            check(ordinal, scanner->set_variant(pinned));
+        const Variant variant = scanner->variant();
         const core::Plan plan =
             core::make_plan(block_and_hotkey.bytes.data(), threshold(difficulty, Rule::le).top64(), true);
         const kernels::LaunchShape shape = scanner->shape();
@@ -209,8 +196,8 @@ KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals) {
         buffer.nonces = reinterpret_cast<std::uint64_t*>(candidates.pointer + 1);
         buffer.capacity = kCandidateCapacity;
         auto enqueue = [&](std::uint64_t count) {
-            return [&plan, &buffer, rotations, shape, stream, count] {
-                return kernels::launch_seal_scan(rotations, plan, 0, count, buffer, shape, stream);
+            return [&plan, &buffer, variant, shape, stream, count] {
+                return kernels::launch_seal_scan(variant, plan, 0, count, buffer, shape, stream);
             };
         };
         time_on_stream(ordinal, stream, enqueue(threads));

@@ -9,39 +9,28 @@
 
 #include "btpow/core/plan.hpp"
 #include "btpow/types.hpp"
-#include "cuda/rotations.hpp"
+#include "cuda/batch_tuning.hpp"
+#include "cuda/variants.hpp"
 
 namespace btpow::cuda::testing {
-
-// The candidate buffer a worker uses per batch, and the one overflow recovery rescans into.
-inline constexpr std::uint32_t kCandidateCapacity = 1024;
-inline constexpr std::uint32_t kRecoveryCapacity = std::uint32_t(1) << 20;
-
-// What a scan went through to return every candidate.
-struct ScanReport {
-    std::uint64_t launches = 0;   // batches queued (a batch may be several kernel launches)
-    std::uint64_t overflows = 0;  // batches whose candidates did not fit `capacity`
-    std::uint64_t rescans = 0;    // recovery scans (each with `recovery_capacity` slots)
-};
 
 // Every nonce n of [start, start + count) (mod 2^64) whose seal top under plan's rule is <=
 // plan.threshold_top, found by the production kernel on device `ordinal` in batches of at most
 // `batch` nonces (0: the worker's tuned size), sorted by n - start. Small capacities exercise the
-// overflow recovery. `rotations`: the kernel variant (none: the one a worker's calibration
+// overflow recovery. `variant`: the kernel variant (none: the one a worker's calibration
 // picks). Throws Error(no_device) for a bad ordinal, Error(backend_failure) on a CUDA error.
 std::vector<std::uint64_t> scan_candidates(int ordinal, const core::Plan& plan, std::uint64_t start,
                                            std::uint64_t count, std::uint64_t batch = 0,
                                            std::uint32_t capacity = kCandidateCapacity,
                                            std::uint32_t recovery_capacity = kRecoveryCapacity,
-                                           ScanReport* report = nullptr,
-                                           std::optional<Rotations> rotations = std::nullopt);
+                                           ScanReport* report = nullptr, std::optional<Variant> variant = std::nullopt);
 
 // Sum (mod 2^64) of checksum_term(n, seal top of n) over the range (cuda/checksum.hpp), from the
-// test-only twin of the production kernel in variant `rotations`.
+// test-only twin of the production kernel in `variant`.
 std::uint64_t top_checksum(int ordinal, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
-                           Rotations rotations);
+                           Variant variant);
 
-// The start-up self-test of make_workers on one device, for every rotation variant: "" when all
+// The start-up self-test of make_workers on one device, for every kernel variant: "" when all
 // pass, else why not.
 std::string self_test(int ordinal);
 
@@ -49,13 +38,8 @@ std::string self_test(int ordinal);
 std::uint64_t tuned_batch(int ordinal);
 
 enum class Kernel {
-    production,         // our kernel on the full grid, as a worker launches it (calibrated variant)
-    production_funnel,  // the same with each rotation variant pinned
-    production_split,
-    production_multiply,
-    production_funnel_loop,
-    production_split_loop,
-    production_multiply_loop,
+    production,          // our kernel on the full grid, as a worker launches it (calibrated variant)
+    production_pinned,   // the same in the variant time_kernel is given
     cubit_single_block,  // the cubit-style baseline, one block of 256 threads (cubit's launch)
     cubit_full_grid,     // the same baseline on a grid sized like ours
 };
@@ -72,8 +56,9 @@ struct KernelTiming {
 std::uint64_t baseline_first_hit(int ordinal, const Hash32& block_and_hotkey, std::uint64_t difficulty,
                                  std::uint64_t count);
 
-// One timed launch of `kernel` over about `seals` nonces (rounded to the launch shape), after an
-// untimed warm-up launch. The job is the SPEC §2 worked example at a difficulty with no hits.
-KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals);
+// One timed launch of `kernel` (production_pinned: in `pinned`) over about `seals` nonces (rounded
+// to the launch shape), after an untimed warm-up launch. The job is the SPEC §2 worked example at
+// a difficulty with no hits.
+KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals, Variant pinned = {});
 
 }  // namespace btpow::cuda::testing

@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
-# The one command a GPU session runs on the device machine (from the repository root):
+# The check of btpow on a machine with an NVIDIA GPU, run by that machine's operator from the
+# repository root:
 #   scripts/device-check.sh            build (Release, sm_90 only), ctest (all tests, [cuda] included),
-#                                      the CUDA benchmark with measured / bound per rotation variant and
+#                                      the CUDA benchmark with measured / bound per kernel variant and
 #                                      the baseline ratios (scripts/gpu_report.py, SM clock sampled
 #                                      during the run), SASS of the production kernel with the
-#                                      instruction count of its hot loop, Nsight Compute counters of
-#                                      one launch per kernel (pipe utilization, occupancy, stall
-#                                      reasons: scripts/ncu_digest.py), compute-sanitizer memcheck,
-#                                      racecheck and initcheck on the short [cuda] tests.
+#                                      instruction count of its hot loop (scripts/sass_loop.py),
+#                                      Nsight Compute counters of one launch per kernel (pipe
+#                                      utilization, occupancy, stall reasons: scripts/ncu_digest.py),
+#                                      compute-sanitizer memcheck, racecheck and initcheck on the
+#                                      short [cuda] tests.
 #   scripts/device-check.sh --bench-only
 #                                      the same without ctest and compute-sanitizer: a quick timing
 #                                      of a build option (see BTPOW_DEVICE_CMAKE_ARGS below).
-#   scripts/device-check.sh --static   no GPU needed: ptxas resource usage of each rotation variant
+#   scripts/device-check.sh --static   no GPU needed: ptxas resource usage of each kernel variant
 #                                      for every default architecture, and the sm_90 instruction
 #                                      mix read from the cubins (scripts/sass_mix.py; also as JSON in
 #                                      $OUT/mix_sm90.json).
 # Results go to $OUT (default ./out): summary.txt plus logs and the files the report reads.
-# Dependencies: when .device/setup.sh exists (staged by /work/shared/device/stage-deps.sh and
-# carried along), it is sourced first. Every step has its own time limit so the whole run stays under 10 minutes on a
-# 16-core machine, and the summary is written as steps finish.
+#
+# What the machine needs: an NVIDIA driver, the CUDA Toolkit (nvcc and cuobjdump; Nsight Compute's
+# ncu, whose step is skipped when it is missing; compute-sanitizer for the full run), Python 3,
+# and the Debian build dependencies that scripts/deps.sh lists. A machine without network access
+# cannot install those itself: its operator makes them available beforehand, for instance with a
+# script at .device/setup.sh in the repository root (not tracked; .device/ is ignored), which is
+# sourced before the build when it exists and may install local packages or set PATH.
+#
+# Every step has its own time limit, so the whole run stays under 10 minutes on a 16-core machine,
+# and the summary is written as steps finish.
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,86 +45,30 @@ export PATH
 jobs=$(nproc)
 status=0
 
-# Instructions per seal in SASS: the largest backward branch of the kernel is the nonce loop (in
-# funnel-loop, plus 10 more passes of the Keccak round loop nested in it).
-count_sass() {
-  python3 - "$1" <<'PY'
-import collections, re, sys
-sys.path.insert(0, 'scripts')
-from sass_mix import ALU, LOOPED, kernel_kind
-functions, labels, current, pending = {}, {}, None, []
-for line in open(sys.argv[1]):
-    m = re.search(r'Function : (\S+)', line)
-    if m:
-        current = m.group(1); functions[current] = []; labels[current] = {}; continue
-    m = re.match(r'\s*(\.L_x_\d+):', line)
-    if m:
-        pending.append(m.group(1)); continue
-    m = re.match(r'\s*/\*([0-9a-f]{4,})\*/\s+(?:@!?U?P\w+\s+)?([A-Z][A-Z0-9_.]*)([^;]*);', line)
-    if m and current:
-        address = int(m.group(1), 16)
-        for label in pending: labels[current][label] = address
-        pending = []
-        functions[current].append((address, m.group(2), m.group(3)))
-for name, code in functions.items():
-    baseline = 'cubit_style_kernel' in name
-    if not baseline and ('seal_scan_kernel' not in name or 'RecordCandidates' not in name):
-        continue
-    loops = []
-    for address, op, args in code:
-        if not op.startswith('BRA'):
-            continue
-        t = re.search(r'0x([0-9a-f]+)', args)
-        l = re.search(r'(\.L_x_\d+)', args)
-        target = int(t.group(1), 16) if t else labels[name].get(l.group(1)) if l else None
-        if target is not None and target < address:
-            loops.append((address - target, target, address))
-    if not loops:
-        print(f'{name}: no loop found'); continue
-    _, first, last = max(loops)
-    body = [op.split('.')[0] for address, op, _ in code if first <= address <= last]
-    ops = collections.Counter(body)
-    if baseline:
-        # Its inner loops (hashing byte by byte) run many times per nonce: a static count only.
-        inner = sum(1 for l in loops if first <= l[1] and l[2] < last)
-        print(f'SASS of the baseline (cubit_style_kernel): nonce loop of {len(body)} instructions in code with '
-              f'{inner} inner loops; global loads LDG {ops["LDG"]}, local memory LDL {ops["LDL"]} / STL {ops["STL"]}')
-        continue
-    variant, rule, _ = kernel_kind(name)
-    if variant in LOOPED:
-        # The nonce loop holds the Keccak round loop, 11 passes per nonce: count it 10 more times.
-        inner = [l for l in loops if first <= l[1] and l[2] < last]
-        if not inner:
-            print(f'{name}: no round loop found inside the nonce loop'); continue
-        _, inner_first, inner_last = max(inner)
-        rounds = [op.split('.')[0] for address, op, _ in code if inner_first <= address <= inner_last]
-        for _ in range(10):
-            ops.update(rounds)
-        body = list(ops.elements())
-    local = sum(n for op, n in ops.items() if op in ('LDL', 'STL'))
-    alu = sum(n for op, n in ops.items() if op in ALU.values())
-    imad = sum(n for op, n in ops.items() if op == 'IMAD')
-    print(f'SASS hot loop, rotations {variant}, rule {rule}: {len(body)} instructions per nonce, ALU pipe {alu}, '
-          f'IMAD pipe {imad} (local memory LDL/STL: {local})')
-    print('  ' + ', '.join(f'{op} {n}' for op, n in ops.most_common()))
-PY
-}
+# The kernel variants, in the order of their one list (the rows X(rotations, rounds_loop) of
+# BTPOW_CUDA_VARIANTS in cuda/variants.hpp), named as users write them (funnel, funnel-loop, ...).
+mapfile -t variants < <(sed -nE 's/^ *X\(([a-z]+), (true|false)\).*/\1 \2/p' cuda/variants.hpp |
+  awk '{ print $1 ($2 == "true" ? "-loop" : "") }')
+if [ ${#variants[@]} -eq 0 ]; then
+  echo "device-check: no kernel variants found in cuda/variants.hpp" >&2
+  exit 1
+fi
 
-# ptxas resource usage of each rotation variant of the production kernel for the given
+# ptxas resource usage of each kernel variant of the production kernel for the given
 # architectures, and the instruction mix of the sm_90 code read straight from the cubins
-# (scripts/sass_mix.py: no cuobjdump needed), on standard output. The compiles run in parallel.
-# The rotation variants, as their source files name them (cuda/kernels_<variant>.cu); the
-# benchmark and cuda/rotations.hpp write '-' for '_'.
-variants=(funnel split multiply funnel_loop split_loop multiply_loop)
+# (scripts/sass_mix.py: no cuobjdump needed), on standard output. The compiles run in parallel;
+# variant i is cuda/kernel_variant.cu with BTPOW_CUDA_VARIANT_INDEX=i, as the build makes it.
 
 static_check() {
   local nvcc=${CUDACXX:-nvcc} archs=("$@") work
   work=$(mktemp -d)
   echo "== ptxas resource usage of the production kernel ($($nvcc --version | tail -n 1))"
-  for variant in "${variants[@]}"; do
+  local index
+  for index in "${!variants[@]}"; do
+    local variant=${variants[$index]}
     for arch in "${archs[@]}"; do
-      $nvcc -std=c++17 -O3 -arch=sm_$arch -I include -I . -Xptxas -v -cubin "cuda/kernels_$variant.cu" \
-        -o "$work/${variant}_sm$arch.cubin" >"$work/${variant}_sm$arch.log" 2>&1 &
+      $nvcc -std=c++17 -O3 -arch=sm_$arch -I include -I . -Xptxas -v -cubin -DBTPOW_CUDA_VARIANT_INDEX="$index" \
+        cuda/kernel_variant.cu -o "$work/${variant}_sm$arch.cubin" >"$work/${variant}_sm$arch.log" 2>&1 &
     done
   done
   wait
@@ -169,12 +122,12 @@ grep -A3 "Compiling entry function.*seal_scan_kernel" "$out/build.log" | grep -E
   sed 's/^ *//' | sort | uniq -c | tee -a "$summary"
 [ $build_rc -eq 0 ] || { note "build failed: see build.log"; wait "$static_pid"; exit 1; }
 
-note "== SASS of the production kernel, each rotation variant, and of the baseline (sm_90, cuobjdump)"
+note "== SASS of the production kernel, each variant, and of the baseline (sm_90, cuobjdump; scripts/sass_loop.py)"
 : >"$out/sass.txt"
 for object in $(find "$build" \( -name 'kernels_*.cu.o' -o -name 'baseline.cu.o' \) | sort); do
   cuobjdump -sass "$object" >>"$out/sass.txt" 2>&1
 done
-count_sass "$out/sass.txt" | tee -a "$summary"
+python3 scripts/sass_loop.py "$out/sass.txt" | tee -a "$summary"
 
 note "== CUDA benchmark (GPU time from CUDA events; SM clock sampled every 200 ms meanwhile)"
 nvidia-smi --query-gpu=clocks.sm --format=csv,noheader,nounits -lms 200 >"$out/sm_clock_mhz.txt" 2>&1 &
@@ -198,7 +151,7 @@ note "== Nsight Compute: pipes, occupancy and stalls of one launch per kernel (s
 if command -v ncu >/dev/null; then
   csvs=()
   : >"$out/ncu.log"
-  for entry in "${variants[@]//_/-}" cubit_full_grid; do
+  for entry in "${variants[@]}" cubit_full_grid; do
     case $entry in
       cubit_*) bench=$entry kernel=cubit_style_kernel ;;
       *) bench=rotations_$entry kernel=seal_scan_kernel ;;

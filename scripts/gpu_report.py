@@ -8,10 +8,11 @@ MIX_JSON    the output of scripts/sass_mix.py --json FILE for the sm_90 cubins o
 CLOCKS      optional: SM clock samples in MHz taken while the benchmark ran, one per line (as
             `nvidia-smi --query-gpu=clocks.sm --format=csv,noheader,nounits -lms 200` prints them)
 
-The bound of a rotation variant is SMs x SM clock x its seals per SM and GHz (sass_mix.py's
-cost model, for the kernel the benchmark times: rule le, candidate scan); a looped variant
-(funnel-loop, split-loop, multiply-loop), whose Keccak rounds are a loop, is held to the bound of
-its straight-line form (the same instructions per seal plus the loop's own). The clock is the
+The variants are the benchmark's rotations_<variant> entries, in its order. The bound of a
+variant is SMs x SM clock x its seals per SM and GHz (sass_mix.py's cost model, for the kernel the
+benchmark times: rule le, candidate scan); a variant whose Keccak rounds are a loop (rounds_loop
+in MIX_JSON) is held to the bound of its straight-line form, the variant with the same rotations
+(the same instructions per seal plus the loop's own). The clock is the
 median of the samples; without samples it is the device's maximum clock, and the report says so. Every
 figure printed is computed from the files given; nothing is assumed about the device."""
 import json
@@ -19,10 +20,7 @@ import re
 import statistics
 import sys
 
-VARIANTS = ('funnel', 'split', 'multiply', 'funnel-loop', 'split-loop', 'multiply-loop')
-# A variant whose static count is not per seal (a loop over Keccak's rounds) is held to the bound
-# of the straight-line variant with the same instructions.
-SAME_MIX = {'funnel-loop': 'funnel', 'split-loop': 'split', 'multiply-loop': 'multiply'}
+PINNED = 'rotations_'
 
 
 def load_bench(path):
@@ -33,6 +31,21 @@ def load_bench(path):
         if m:
             devices.setdefault(int(m.group(1)), {})[m.group(2)] = bench
     return devices
+
+
+def bound_rows(mix_rows):
+    """{variant: (row whose bound applies, name of that row's variant if it is another)}, for rule
+    le and the candidate scan: a variant whose rounds loop takes the row of its straight-line form."""
+    rows = [row for row in mix_rows if row['rule'] == 'le' and row['sink'] == 'scan']
+    straight = {row['rotations']: row for row in rows if not row.get('rounds_loop')}
+    bounds = {}
+    for row in rows:
+        if not row.get('rounds_loop'):
+            bounds[row['variant']] = (row, None)
+        elif row['rotations'] in straight:
+            other = straight[row['rotations']]
+            bounds[row['variant']] = (other, other['variant'])
+    return bounds
 
 
 def load_clocks(path):
@@ -61,8 +74,7 @@ def report(bench_path, mix_path, clocks_path=None):
     if not devices:
         print('no CUDA benchmark results in', bench_path, '(no device, or the benchmark did not run)')
         return 1
-    mix = {row['variant']: row for row in json.load(open(mix_path))
-           if row['rule'] == 'le' and row['sink'] == 'scan' and row.get('per_seal', True)}
+    bounds = bound_rows(json.load(open(mix_path)))
     samples = load_clocks(clocks_path) if clocks_path else []
     for ordinal, entries in sorted(devices.items()):
         first = next(iter(entries.values()))
@@ -77,9 +89,9 @@ def report(bench_path, mix_path, clocks_path=None):
         print(f'cuda:{ordinal} {first.get("label", "?")}: {sms} SMs, SM clock {clock:.0f} MHz, {clock_note}')
         print(f'  {"kernel":22s} {"measured M/s":>12s} {"bound M/s":>10s} {"(IMAD.HI half rate)":>20s} '
               f'{"measured/bound":>15s}')
-        for variant in VARIANTS:
-            measured = rate(entries.get('rotations_' + variant))
-            row = mix.get(SAME_MIX.get(variant, variant))
+        for variant in [name[len(PINNED):] for name in entries if name.startswith(PINNED)]:
+            measured = rate(entries.get(PINNED + variant))
+            row, other = bounds.get(variant, (None, None))
             if row is None:
                 print(f'  rotations_{variant:12s} {mega(measured):>12s}  (no instruction mix for this variant)')
                 continue
@@ -87,7 +99,7 @@ def report(bench_path, mix_path, clocks_path=None):
             bound_half = sms * clock / 1000 * row['seals_per_sm_ghz_imad_hi_half_rate']
             ratio = '-' if measured is None or bound <= 0 else f'{100 * measured / bound:.1f} %'
             half = f'({mega(bound_half)})'
-            note = f'  (bound of {SAME_MIX[variant]})' if variant in SAME_MIX else ''
+            note = f'  (bound of {other})' if other else ''
             print(f'  rotations_{variant:12s} {mega(measured):>12s} {mega(bound):>10s} {half:>20s} {ratio:>15s}{note}')
         production = rate(entries.get('production'))
         print(f'  {"production":22s} {mega(production):>12s}   (the variant calibration picks)')

@@ -3,8 +3,9 @@
 
     python3 scripts/sass_mix.py [--json FILE] kernels.cubin [more.cubin ...]
 
---json FILE also writes the table as a JSON list, one object per kernel (scripts/gpu_report.py
-reads it to put the bound beside the measured rate).
+--json FILE also writes the table as a JSON list, one object per kernel, with its variant's name
+and its two halves (rotations, rounds_loop); scripts/gpu_report.py reads it to put the bound
+beside the measured rate.
 
 Each kernel is the ELF section .text.<mangled name>; on sm_70 and later every instruction is 16
 bytes and its opcode is the low 9 bits of the first 64-bit word (bits 9..11 say whether an operand
@@ -44,23 +45,40 @@ def sections(path):
         yield data[names_at + name:end].decode(), data[offset:offset + size]
 
 
-VARIANTS = {('0', '0', '0'): 'funnel', ('0', '18446744073709551615', '0'): 'split',
-            ('4294049791', '18446744073709551615', '0'): 'multiply', ('0', '0', '1'): 'funnel-loop',
-            ('0', '18446744073709551615', '1'): 'split-loop', ('4294049791', '18446744073709551615', '1'): 'multiply-loop'}
-# Variants whose Keccak rounds 1..22 are a loop (11 passes): their static count is not per seal.
-LOOPED = {'funnel-loop', 'split-loop', 'multiply-loop'}
+def variant_name(rotations, rounds_loop):
+    """The user-visible name of a kernel variant, as cuda/variants.hpp writes it."""
+    return rotations + ('-loop' if rounds_loop else '')
 
 
 def kernel_kind(mangled):
-    """(variant, rule, sink) of a seal_scan_kernel<MulRotations<Sha, Keccak, Loop>, TopIsLe, Sink>."""
+    """(variant, rule, sink) of a seal_scan_kernel<MulRotations<Sha, Keccak, Loop>, TopIsLe, Sink>.
+
+    Which pipe does the rotations is read from the policy's masks (cuda/variant_policy.hpp: bit N
+    sends rotations by N through the multiplier): none (funnel), Keccak's only (split), or also
+    SHA-256's (multiply). A mix that is no kernel variant is named by its masks."""
+    info = kernel_info(mangled)
+    if info is None:
+        return '?', '?', '?'
+    return variant_name(info['rotations'], info['rounds_loop']), info['rule'], info['sink']
+
+
+def kernel_info(mangled):
+    """The fields of kernel_kind, and the two halves of the variant, as a dict (None if no match)."""
     m = re.search(r'MulRotationsILj(\d+)EL[my](\d+)ELb([01])EEELb([01])E', mangled)
     if not m:
-        return '?', '?', '?'
-    masks = m.group(1, 2, 3)
-    variant = VARIANTS.get(masks, 'mul' + '/'.join(masks))
-    rule = 'le' if m.group(4) == '1' else 'be/sdk'
-    sink = 'checksum' if 'SumTops' in mangled else 'scan'
-    return variant, rule, sink
+        return None
+    sha, keccak = int(m.group(1)), int(m.group(2))
+    if sha == 0 and keccak == 0:
+        rotations = 'funnel'
+    elif sha == 0 and keccak == (1 << 64) - 1:
+        rotations = 'split'
+    elif sha != 0 and keccak == (1 << 64) - 1:
+        rotations = 'multiply'
+    else:
+        rotations = f'mul{sha}/{keccak}'
+    return {'rotations': rotations, 'rounds_loop': m.group(3) == '1',
+            'rule': 'le' if m.group(4) == '1' else 'be/sdk',
+            'sink': 'checksum' if 'SumTops' in mangled else 'scan'}
 
 
 def short_name(mangled):
@@ -97,12 +115,15 @@ def main(paths, json_path=None):
             per_ghz = 4 * 32 / clocks * 1000
             per_ghz_half = 4 * 32 / clocks_half * 1000
             variant, rule, sink = kernel_kind(name)
-            looped = variant in LOOPED
+            info = kernel_info(name) or {'rotations': '?', 'rounds_loop': False}
+            # A variant whose Keccak rounds loop (11 passes) has a static count that is not per seal.
+            looped = info['rounds_loop']
             bound = ('  (static: the round loop runs 11 times)' if looped else
                      f'{per_ghz:20.2f}  ({per_ghz_half:.2f})')
             print(f'{short_name(name):31s} {total:5d}  {alu:5d}  {imad:5d} ({hi:4d})  {total - alu - imad:5d}  '
                   f'{clocks:8d}  {bound}')
-            rows.append({'variant': variant, 'rule': rule, 'sink': sink, 'per_seal': not looped,
+            rows.append({'variant': variant, 'rotations': info['rotations'], 'rounds_loop': looped,
+                         'rule': rule, 'sink': sink, 'per_seal': not looped,
                          'instructions': total, 'alu': alu,
                          'imad': imad, 'imad_hi': hi, 'clocks_per_warp': clocks, 'seals_per_sm_ghz': per_ghz * 1e6,
                          'seals_per_sm_ghz_imad_hi_half_rate': per_ghz_half * 1e6})

@@ -1,24 +1,20 @@
-// The CUDA backend. Without a device (or without CUDA in the build) it says so and never throws
-// from devices(), and the kernel's own loop (cuda/scan_loop.hpp), run on the host for a simulated
-// grid, hashes every nonce of a range once and finds the CPU's candidates. With a device: every
-// device passes the self-test; the solver solves d = 10^6 under every rule on the GPU alone with
-// no compute error; the production kernel's candidate sets equal the CPU's on 2^24 nonces per
-// rule (also across 2^32 and the 2^64 wrap) and its seal tops agree with the CPU's over 10^8
-// nonces (checksum), both in every kernel variant; an overflowing batch loses nothing; a worker
-// reports each batch under its own job through a job switch; and the benchmark's cubit-style
-// baseline computes the same seals as the reference. Tests that need a GPU print "SKIPPED: ..."
-// when there is none (ctest shows them as skipped).
+// The CUDA backend, held to the CPU's results. Tests tagged [host] run the kernel's own loop and
+// rotation policies on the host, without a GPU. Tests that need a device print "SKIPPED: ..."
+// without one (or without CUDA in the build), and ctest shows them as skipped.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <iostream>
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "btpow/btpow.hpp"
@@ -27,6 +23,8 @@
 #include "cuda/cuda.hpp"
 #include "cuda/scan_loop.hpp"
 #include "cuda/testing.hpp"
+#include "cuda/variant_policy.hpp"
+#include "cuda/variants.hpp"
 #include "lib/cpu/cpu.hpp"
 #include "lib/plan.hpp"
 
@@ -184,6 +182,17 @@ std::vector<std::uint64_t> simulated_grid_scan(const core::Plan& plan, std::uint
     return candidates;
 }
 
+// Calls visit(row) with row an std::integral_constant for each row of cuda::kVariants, so that
+// visit can instantiate cuda::VariantPolicy<decltype(row)::value>: the kernels' own policies.
+template <class Visit, std::size_t... Row>
+void for_each_variant_policy(Visit visit, std::index_sequence<Row...>) {
+    (visit(std::integral_constant<std::size_t, Row>{}), ...);
+}
+template <class Visit>
+void for_each_variant_policy(Visit visit) {
+    for_each_variant_policy(visit, std::make_index_sequence<cuda::kVariantCount>{});
+}
+
 // Sorts nonces by their offset from start (the order of the range, wrap included).
 std::vector<std::uint64_t> in_range_order(std::vector<std::uint64_t> nonces, std::uint64_t start) {
     std::sort(nonces.begin(), nonces.end(),
@@ -247,11 +256,13 @@ TEST_CASE("cuda: make_workers refuses missing and bad ordinals with no_device", 
     CHECK_THROWS_AS(cuda::make_workers({0, 0}, quiet), btpow::Error);
 }
 
-TEST_CASE("cuda: rotation variants are named, and a bad BTPOW_CUDA_ROTATIONS is refused", "[cuda]") {
-    for (const cuda::Rotations rotations : cuda::kAllRotations)
-        CHECK(cuda::parse_rotations(cuda::to_string(rotations)) == rotations);
-    CHECK_FALSE(cuda::parse_rotations("Funnel"));
-    CHECK_FALSE(cuda::parse_rotations(""));
+TEST_CASE("cuda: kernel variants are named, and a bad BTPOW_CUDA_ROTATIONS is refused", "[cuda]") {
+    for (const cuda::Variant variant : cuda::kVariants) CHECK(cuda::parse_variant(cuda::to_string(variant)) == variant);
+    // The names users pass in BTPOW_CUDA_ROTATIONS and read in the benchmark and the log.
+    CHECK(cuda::variant_names() == "funnel, split, multiply, funnel-loop, split-loop or multiply-loop");
+    CHECK_FALSE(cuda::parse_variant("Funnel"));
+    CHECK_FALSE(cuda::parse_variant("funnel_loop"));
+    CHECK_FALSE(cuda::parse_variant(""));
     if (!cuda::compiled()) return;  // the stub refuses every call with no_device
     struct Setting {
         Setting() { ::setenv(cuda::kRotationsVariable, "sideways", 1); }
@@ -263,7 +274,7 @@ TEST_CASE("cuda: rotation variants are named, and a bad BTPOW_CUDA_ROTATIONS is 
     } catch (const btpow::Error& e) {
         CHECK(e.code() == btpow::ErrorCode::bad_option);
         CHECK(e.field() == cuda::kRotationsVariable);
-        CHECK_THAT(e.what(), Catch::Contains("sideways") && Catch::Contains(cuda::kRotationNames));
+        CHECK_THAT(e.what(), Catch::Contains("sideways") && Catch::Contains(cuda::variant_names()));
     }
 }
 
@@ -327,13 +338,38 @@ TEST_CASE(
                     CHECK(in_range_order(visits, range.start) == every_nonce(range.start, range.count));
                     visits.clear();
                 };
-                check(simulated_grid_scan<core::FunnelRotations>(plan, range.start, range.count, shape, visits));
-                check(simulated_grid_scan<core::SplitRotations>(plan, range.start, range.count, shape, visits));
-                check(simulated_grid_scan<core::MultiplyRotations>(plan, range.start, range.count, shape, visits));
-                check(simulated_grid_scan<core::FunnelLoopRotations>(plan, range.start, range.count, shape, visits));
-                check(simulated_grid_scan<core::SplitLoopRotations>(plan, range.start, range.count, shape, visits));
-                check(simulated_grid_scan<core::MultiplyLoopRotations>(plan, range.start, range.count, shape, visits));
+                for_each_variant_policy([&](auto row) {
+                    using Policy = cuda::VariantPolicy<decltype(row)::value>;
+                    INFO("variant " << cuda::to_string(cuda::kVariants[row]));
+                    check(simulated_grid_scan<Policy>(plan, range.start, range.count, shape, visits));
+                });
             }
+        }
+    }
+}
+
+TEST_CASE("cuda kernel body (host): the seal top equals the fast core in every variant", "[cuda][host]") {
+    // The policies the kernels instantiate (cuda/kernel_variant.cu), built for the host: only where
+    // the powers of two come from and the high multiply differ on the GPU.
+    const std::uint64_t seed = Catch::rngSeed() != 0 ? Catch::rngSeed() : std::random_device{}();
+    std::cout << "test_cuda: random seed " << seed << " (replay with --rng-seed " << seed << ")\n";
+    std::mt19937_64 rng(seed);
+    for (int i = 0; i < 20'000; ++i) {
+        btpow::Hash32 h;
+        for (auto& byte : h.bytes) byte = static_cast<std::uint8_t>(rng());
+        const std::uint64_t nonce = i % 4 == 0 ? kTwoTo32 - 1 - (rng() % 4) : rng();  // also across 2^32
+        for (const bool le : {true, false}) {
+            const core::Plan plan = core::make_plan(h.bytes.data(), 0, le);
+            const std::uint64_t expected = le ? core::seal_top<true>(plan, nonce) : core::seal_top<false>(plan, nonce);
+            const std::uint32_t w0 = core::nonce_word0(nonce), w1 = core::nonce_word1(nonce);
+            for_each_variant_policy([&](auto row) {
+                using Policy = cuda::VariantPolicy<decltype(row)::value>;
+                INFO("variant " << cuda::to_string(cuda::kVariants[row]) << ", H " << h.hex() << ", nonce " << nonce
+                                << (le ? ", rule le" : ", rule be"));
+                const std::uint64_t top = le ? core::seal_top_words<Policy, true>(plan, w0, w1)
+                                             : core::seal_top_words<Policy, false>(plan, w0, w1);
+                REQUIRE(top == expected);
+            });
         }
     }
 }
@@ -427,12 +463,11 @@ TEST_CASE("cuda: candidate sets equal the CPU's on 2^24 nonces per rule, across 
                 // The worker's tuned batches, and small batches that cut the range in 16, in the
                 // calibrated variant and in each rotation variant.
                 CHECK(cuda::testing::scan_candidates(device.ordinal, plan, start, kCompletenessRange) == expected);
-                for (const cuda::Rotations rotations : cuda::kAllRotations) {
-                    INFO("rotations " << cuda::to_string(rotations));
+                for (const cuda::Variant variant : cuda::kVariants) {
+                    INFO("variant " << cuda::to_string(variant));
                     CHECK(cuda::testing::scan_candidates(device.ordinal, plan, start, kCompletenessRange,
-                                                         kCompletenessRange / 16, cuda::testing::kCandidateCapacity,
-                                                         cuda::testing::kRecoveryCapacity, nullptr,
-                                                         rotations) == expected);
+                                                         kCompletenessRange / 16, cuda::kCandidateCapacity,
+                                                         cuda::kRecoveryCapacity, nullptr, variant) == expected);
                 }
             }
         }
@@ -452,11 +487,11 @@ TEST_CASE("cuda: a freshly opened scanner's first batches keep every candidate",
     for (const auto& device : list) {
         INFO("device " << device.ordinal);
         for (int round = 0; round < 8; ++round)
-            for (const cuda::Rotations rotations : cuda::kAllRotations) {
-                INFO("round " << round << ", rotations " << cuda::to_string(rotations));
+            for (const cuda::Variant variant : cuda::kVariants) {
+                INFO("round " << round << ", variant " << cuda::to_string(variant));
                 CHECK(cuda::testing::scan_candidates(device.ordinal, plan, kStart, kCount, kCount / 4,
-                                                     cuda::testing::kCandidateCapacity,
-                                                     cuda::testing::kRecoveryCapacity, nullptr, rotations) == expected);
+                                                     cuda::kCandidateCapacity, cuda::kRecoveryCapacity, nullptr,
+                                                     variant) == expected);
             }
     }
 }
@@ -490,11 +525,11 @@ TEST_CASE("cuda: seal tops agree with the CPU's over 10^8 nonces (checksum)", "[
     const std::uint64_t expected_le = cpu_checksum(le, start, kChecksumRange);
     const std::uint64_t expected_be = cpu_checksum(be, std::uint64_t(0) - kCompletenessRange / 2, kCompletenessRange);
     for (const auto& device : list) {
-        for (const cuda::Rotations rotations : cuda::kAllRotations) {
-            INFO("device " << device.ordinal << ", rotations " << cuda::to_string(rotations));
-            CHECK(cuda::testing::top_checksum(device.ordinal, le, start, kChecksumRange, rotations) == expected_le);
+        for (const cuda::Variant variant : cuda::kVariants) {
+            INFO("device " << device.ordinal << ", variant " << cuda::to_string(variant));
+            CHECK(cuda::testing::top_checksum(device.ordinal, le, start, kChecksumRange, variant) == expected_le);
             CHECK(cuda::testing::top_checksum(device.ordinal, be, std::uint64_t(0) - kCompletenessRange / 2,
-                                              kCompletenessRange, rotations) == expected_be);
+                                              kCompletenessRange, variant) == expected_be);
         }
     }
 }
@@ -509,11 +544,10 @@ TEST_CASE("cuda: a batch where every nonce is a candidate returns all of them", 
     const std::vector<std::uint64_t> all = every_nonce(start, kCount);
     for (const auto& device : list) {
         INFO("device " << device.ordinal);
-        cuda::testing::ScanReport report;
+        cuda::ScanReport report;
         // One batch: 100 000 candidates against 1024 slots, recovered by one rescan.
-        CHECK(cuda::testing::scan_candidates(device.ordinal, every, start, kCount, kCount,
-                                             cuda::testing::kCandidateCapacity, cuda::testing::kRecoveryCapacity,
-                                             &report) == all);
+        CHECK(cuda::testing::scan_candidates(device.ordinal, every, start, kCount, kCount, cuda::kCandidateCapacity,
+                                             cuda::kRecoveryCapacity, &report) == all);
         CHECK(report.overflows == 1);
         CHECK(report.rescans == 1);
         // A recovery buffer smaller than the batch: the rescan itself overflows and is split.

@@ -128,7 +128,7 @@ BTPOW_LANE std::uint32_t in_range_mask(std::uint64_t offset, std::uint64_t count
 }
 
 // The lane set of group_scan.hpp. The two phases are kept out of line: fully unrolled, each
-// nearly fits the 32 KiB instruction cache on its own, the two together are 50 KiB.
+// nearly fits the 32 KiB instruction cache on its own, the two together do not.
 struct Avx2Path {
     using WidePlan = BroadcastPlan;
     using KeccakLanes = U64x4;

@@ -1,8 +1,8 @@
 // Path "avx512": the core instantiated with AVX-512 lanes -- SHA-256 on 16 nonces per vector
 // (32-bit lanes), the seal's Keccak on 8 (64-bit lanes), rotations as vprold/vprolq and every
 // three-input boolean function as one vpternlog. Built with -mavx512f -mavx512vl -mavx512bw.
-// (SHA-256 with SHA-NI feeding this Keccak measured about 10% slower on Zen 5, so there is no
-// "avx512+sha" path.)
+// There is no "avx512+sha" path: SHA-256 with SHA-NI feeding this Keccak is slower than SHA-256
+// in AVX-512 lanes (BENCHMARKS.md).
 
 // GCC 12 flags the deliberately undefined pass-through operand inside its own AVX-512
 // intrinsics (GCC bug 105593); the pragma must precede the header the warnings point into.
@@ -137,8 +137,8 @@ BTPOW_LANE void digest_lanes(const U32x16 (&digest)[8], U64x8 (&halves)[2][4]) {
 }
 
 // The lane set of group_scan.hpp. The two phases are kept out of line: fully unrolled, each
-// fits the 32 KiB instruction cache on its own, the two together do not (measured on Zen 5:
-// 17.5 M seals/s with both inlined in one loop, 20.5 M apart).
+// fits the 32 KiB instruction cache on its own, the two together do not (BENCHMARKS.md has the
+// difference).
 struct Avx512Path {
     using WidePlan = BroadcastPlan;
     using KeccakLanes = U64x8;

@@ -11,7 +11,7 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang" AND CMAKE_SYSTEM_PROCESSOR MATCHES 
   set(_btpow_avx2_options -mavx2 -msha -msse4.1)
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     # Register-pressure-aware scheduling before allocation: with 16 YMM registers for a 25-lane
-    # Keccak state it cuts spills by a fifth and gains about 9% (bench/bench_cpu.cpp).
+    # Keccak state it cuts spills (BENCHMARKS.md has the gain, from bench/bench_cpu.cpp).
     list(APPEND _btpow_avx2_options -fschedule-insns -fsched-pressure)
   endif()
   set_source_files_properties(${_cpu}/sha_ni.cpp PROPERTIES COMPILE_OPTIONS "-msha;-msse4.1;-mssse3")

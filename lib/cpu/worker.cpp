@@ -10,8 +10,8 @@
 namespace btpow::cpu {
 namespace {
 
-// Nonces scanned between two looks at whether the job was replaced (under 1 ms on the SIMD
-// paths, about 3 ms on the scalar one).
+// Nonces scanned between two looks at whether the job was replaced: a few milliseconds of work
+// at most, so that a new job starts promptly (BENCHMARKS.md has the times per path).
 constexpr std::uint64_t kPollEvery = 1u << 12;
 
 class CpuWorker final : public detail::Worker {

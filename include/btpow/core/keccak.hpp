@@ -59,9 +59,9 @@ inline constexpr std::uint64_t kKeccakPadLane16 = 0x8000000000000000ull;
 
 // Theta in one step per lane, a ^= C[x - 1] ^ rotl1(C[x + 1]), instead of forming D[x] first.
 // A lane type opts in by specialising this when its three-input xor is one instruction: the GPU's
-// lanes (mul_rotate.hpp; LOP3) save the 10 xors of D's 32-bit halves per round, about 300
-// instructions per seal. Where xor3 takes two instructions it would cost 20 more per round, and
-// on AVX-512 (vpternlog) it was measured no faster.
+// lanes (mul_rotate.hpp; LOP3) save the 10 xors of D's 32-bit halves per round. Where xor3 takes
+// two instructions it would cost 20 more per round, and on AVX-512 (vpternlog) it does not pay
+// (BENCHMARKS.md).
 template <class U64>
 inline constexpr bool kKeccakFusedTheta = false;
 
@@ -169,8 +169,8 @@ BTPOW_HD void keccak_f1600(U64 (&a)[25]) {
 
 // Rounds 0..22 of the seal's permutation from the digest lanes; round 0 is specialised for the
 // known input (21 of 25 lanes are constants, 19 of them zero). RoundLoop: rounds 1..22 run as a
-// loop of 11 passes of two rounds (on the GPU, about a third of the code for 1-2 % more
-// instructions per seal) instead of straight-line code; both compute the same.
+// loop of 11 passes of two rounds instead of straight-line code (on the GPU, far less code for a
+// few more instructions per seal); both compute the same.
 template <bool RoundLoop = false, class U64>
 BTPOW_HD void keccak_seal_rounds(const U64 (&digest)[4], U64 (&a)[25]) {
     // Round 0, theta: column parities of the input state.

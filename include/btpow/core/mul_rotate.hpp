@@ -12,9 +12,9 @@
 // MulWord32<Mask> (SHA-256 words) and MulLane64<Mask> (Keccak lanes), both a MulValue, behave
 // like uint32_t and uint64_t in the core's templates; bit N of Mask sends rotations (and right
 // shifts) by N through the multiplier, the others stay on the shifter. These are the GPU
-// kernel's types in every variant (with Mask 0 nothing goes through the multiplier); they
-// compute the same on the host, where tests check every variant the kernel is built with
-// against the plain core.
+// kernel's types in every variant (cuda/variant_policy.hpp picks the masks; with Mask 0 nothing
+// goes through the multiplier); they compute the same on the host, where tests check every
+// variant the kernel is built with against the plain core.
 #pragma once
 
 #include "config.hpp"
@@ -173,23 +173,5 @@ struct MulRotations {
     using Lane = MulLane64<KeccakMask>;
     static constexpr bool kKeccakRoundLoop = KeccakRoundLoop;
 };
-
-// The policies the CUDA kernel is built with (cuda/rotations.hpp names them funnel, split,
-// multiply, funnel-loop, split-loop and multiply-loop). Per seal on sm_90, split moves about 1 340 of some 5 300
-// shifter-pipe instructions to the multiplier, multiply about 1 700: every rotation and shift except the message
-// schedule's rotations by 17, 18 and 19, which stay on the shifter so that the two pipes carry
-// about equal work (BENCHMARKS.md has the counts).
-inline constexpr std::uint32_t kMultiplyShaMask = ~((1u << 17) | (1u << 18) | (1u << 19));
-using FunnelRotations = MulRotations<0u, 0u>;
-using SplitRotations = MulRotations<0u, ~std::uint64_t{0}>;
-using MultiplyRotations = MulRotations<kMultiplyShaMask, ~std::uint64_t{0}>;
-// funnel's instructions with Keccak rounds 1..22 as a loop: about 1 900 SASS instructions of code
-// instead of about 5 500, for the case that the straight-line kernel outgrows the GPU's
-// instruction caches (timed against funnel at start like the others).
-using FunnelLoopRotations = MulRotations<0u, 0u, true>;
-// split's and multiply's instructions with the same round loop (sm_90: 104-120 registers, so
-// 16 resident warps per SM instead of 24).
-using SplitLoopRotations = MulRotations<0u, ~std::uint64_t{0}, true>;
-using MultiplyLoopRotations = MulRotations<kMultiplyShaMask, ~std::uint64_t{0}, true>;
 
 }  // namespace btpow::core
