@@ -207,7 +207,8 @@ py::tuple cubit_scan(const JobSpec& spec, std::uint64_t start, std::uint64_t cou
     work->start = start;
     work->count = count;
     if (count > 0) run_scan(work);
-    const std::int64_t nonce = work->cubit_nonce ? static_cast<std::int64_t>(*work->cubit_nonce) : -1;
+    // A Python int: 2^64 - 1 is a nonce like any other, not -1.
+    py::object nonce = work->cubit_nonce ? py::object(py::int_(*work->cubit_nonce)) : py::object(py::int_(-1));
     return py::make_tuple(nonce, stats_tuple(work->total));
 }
 
