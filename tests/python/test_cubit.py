@@ -3,6 +3,7 @@ range, no state between calls, and the bittensor SDK's own call sequence."""
 
 import binascii
 import math
+import os
 import subprocess
 import sys
 
@@ -177,3 +178,13 @@ def test_sdk_difficulty_that_divides_M():
     n = btpow.cubit.solve_cuda(256, 0, 50, le32(upper), H, 0)
     assert n == smallest_below(upper, 0, 64)
     assert x_be(H, n) * 3 < M
+
+
+def test_sdk_call_sequence_through_a_shim_module(tmp_path):
+    (tmp_path / "cubit.py").write_text("from btpow.cubit import *\n")
+    snippet = SDK_SNIPPET.replace("import btpow.cubit\nbtpow.cubit.install()\n", "import btpow\n")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", snippet, ALICE, str(10**6), "1"], capture_output=True, text=True,
+                         timeout=300, env=env)
+    assert out.returncode == 0, out.stderr
+    assert [int(n) for n in out.stdout.split()] == [528366]
