@@ -24,6 +24,8 @@ constexpr auto kPollInterval = 50ms;
 // a device whose set-up is slow gets chunks long enough that set-up stays a small share.
 constexpr double kChunkSeconds = 0.25;
 constexpr double kSetupShareCap = 0.02;
+constexpr std::uint64_t kFirstCpuChunk = std::uint64_t{1} << 18;
+constexpr std::uint64_t kFirstDeviceChunk = std::uint64_t{1} << 30;
 
 const char* code_name(btpow::ErrorCode code) {
     switch (code) {
@@ -114,7 +116,10 @@ struct ScanWork {
     void run() {
         try {
             std::uint64_t offset = 0;
-            std::uint64_t chunk = std::min<std::uint64_t>(count, 1u << 18);
+            // The first chunk measures the rate. A CUDA device pays its set-up on every scan(), so
+            // its first chunk is already large (a fraction of a second on a large GPU).
+            const std::uint64_t first = options.backend == btpow::Backend::cpu ? kFirstCpuChunk : kFirstDeviceChunk;
+            std::uint64_t chunk = std::min(count, first);
             while (offset < count && !is_cancelled()) {
                 const std::uint64_t n = std::min(chunk, count - offset);
                 btpow::ScanResult part = btpow::scan(job, start + offset, n, options);
