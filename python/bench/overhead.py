@@ -82,18 +82,22 @@ def main():
     upper = (M // (1 << 40)).to_bytes(32, "little")
     tpb, interval = 256, 50_000
     btpow.cubit.solve_cuda(tpb, 0, 1, upper, h, 0)  # the one-time device listing, not timed
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     for call in range(args.cubit_calls):
         btpow.cubit.solve_cuda(tpb, (call + 1) * tpb * interval, interval, upper, h, 0)
-    wall = time.perf_counter() - began
-    cubit_rate = args.cubit_calls * tpb * interval / wall
+    wall, cpu = time.perf_counter() - began, time.process_time() - cpu
+    seals = args.cubit_calls * tpb * interval
+    bench_cpu = children_cpu()
     bench = json.loads(subprocess.run([args.cli, "bench", "--backend", args.backend, "--seconds",
                                        str(args.bench_seconds), "--json"], check=True, capture_output=True,
                                       text=True).stdout)
-    bench_rate = sum(entry.get("rate", entry.get("seals_per_second", 0)) for entry in bench)
-    print(f"cubit.solve_cuda(256, _, 50000, ...) x {args.cubit_calls}: {cubit_rate / 1e6:.2f} M seals/s "
-          f"({wall / args.cubit_calls * 1000:.0f} ms a call); btpow bench: {bench_rate / 1e6:.2f} M seals/s; "
-          f"ratio {cubit_rate / bench_rate:.3f}")
+    bench_cpu = children_cpu() - bench_cpu
+    bench_rate = sum(entry["seals_per_second"] for entry in bench)
+    bench_seals = sum(int(entry["nonces"]) for entry in bench)
+    print(f"cubit.solve_cuda(256, _, 50000, ...) x {args.cubit_calls}: {seals / wall / 1e6:.2f} M seals/s "
+          f"({wall / args.cubit_calls * 1000:.0f} ms a call), {seals / cpu / 1e6:.2f} M seals per CPU second; "
+          f"btpow bench: {bench_rate / 1e6:.2f} M seals/s, {bench_seals / bench_cpu / 1e6:.2f} M seals per CPU "
+          f"second; cubit / bench: wall {seals / wall / bench_rate:.3f}, CPU {seals / cpu / (bench_seals / bench_cpu):.3f}")
     print("bench json:", json.dumps(bench))
 
 
