@@ -9,7 +9,7 @@
 namespace btpow::detail {
 
 core::Plan make_plan(const Job& job) {
-    const Hash32 h = block_and_hotkey_hash(job.block_hash, job.account);
+    const Hash32 h = block_and_hotkey_hash(job);
     return core::make_plan(h.bytes.data(), threshold(job.difficulty, job.rule).top64(), job.rule == Rule::le);
 }
 

@@ -15,6 +15,10 @@ Hash32 block_and_hotkey_hash(const Hash32& block_hash, const Account& account) {
     return keccak256(input, sizeof input);
 }
 
+Hash32 block_and_hotkey_hash(const Job& job) {
+    return job.block_and_hotkey_hash ? *job.block_and_hotkey_hash : block_and_hotkey_hash(job.block_hash, job.account);
+}
+
 Hash32 seal(const Hash32& block_and_hotkey_hash, std::uint64_t nonce) {
     // SPEC §2: pre_seal = le64(nonce) ‖ H.
     std::uint8_t pre_seal[40];
@@ -52,7 +56,7 @@ bool meets(const Hash32& seal, const Difficulty& d, Rule rule) { return seal_val
 
 Verdict verify(const Job& job, std::uint64_t nonce) {
     Verdict verdict;
-    verdict.block_and_hotkey_hash = block_and_hotkey_hash(job.block_hash, job.account);
+    verdict.block_and_hotkey_hash = block_and_hotkey_hash(job);
     verdict.seal = seal(verdict.block_and_hotkey_hash, nonce);
     verdict.le = meets(verdict.seal, job.difficulty, Rule::le);
     verdict.be = meets(verdict.seal, job.difficulty, Rule::be);

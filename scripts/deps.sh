@@ -4,7 +4,9 @@
 set -euo pipefail
 
 btpow_packages=(build-essential cmake pkg-config libssl-dev libboost-dev catch2 libbenchmark-dev
-                libcli11-dev nlohmann-json3-dev libfmt-dev)
+                libcli11-dev nlohmann-json3-dev libfmt-dev
+                python3-dev python3-venv python3-pip python3-setuptools python3-wheel pybind11-dev
+                python3-pybind11 python3-pytest)
 
 btpow_install_deps() {
     local missing=()

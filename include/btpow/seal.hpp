@@ -15,6 +15,8 @@ namespace btpow {
 
 // SPEC §2: H = keccak256(block_hash ‖ account), once per job.
 Hash32 block_and_hotkey_hash(const Hash32& block_hash, const Account& account);
+// The job's H: job.block_and_hotkey_hash when set, else computed from its block hash and account.
+Hash32 block_and_hotkey_hash(const Job& job);
 
 // SPEC §2: keccak256(sha256(le64(nonce) ‖ H)).
 Hash32 seal(const Hash32& block_and_hotkey_hash, std::uint64_t nonce);

@@ -11,6 +11,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -127,6 +128,9 @@ struct Job {
     Account account;
     Difficulty difficulty;
     Rule rule = Rule::le;
+    // H itself (SPEC §2), for callers that know only H (a cubit-style caller): when set, the
+    // solver, scan and verify use it and ignore block_hash and account.
+    std::optional<Hash32> block_and_hotkey_hash;
     friend bool operator==(const Job&, const Job&) = default;
 };
 
