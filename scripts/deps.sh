@@ -6,9 +6,22 @@ set -euo pipefail
 btpow_packages=(build-essential cmake pkg-config libssl-dev libboost-dev catch2 libbenchmark-dev
                 libcli11-dev nlohmann-json3-dev libfmt-dev)
 
+# The sanitizer and fuzz suites (scripts/test-sanitizers.sh, scripts/test-fuzz.sh) also need these:
+# gcc's sanitizer runtimes come with build-essential; libFuzzer comes with clang's runtime library.
+btpow_sanitizer_packages=(clang libclang-rt-14-dev)
+
 btpow_install_deps() {
+    btpow_install_packages "${btpow_packages[@]}"
+    # The CUDA Toolkit is optional: use it when it is installed where NVIDIA puts it.
+    if ! command -v nvcc >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then
+        export PATH="/usr/local/cuda/bin:$PATH"
+    fi
+}
+
+# Installs those of the given Debian packages that are missing.
+btpow_install_packages() {
     local missing=()
-    for p in "${btpow_packages[@]}"; do
+    for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     if ((${#missing[@]})); then
@@ -17,10 +30,6 @@ btpow_install_deps() {
         [ "$(id -u)" -eq 0 ] || sudo=(sudo)
         "${sudo[@]}" apt-get update -qq
         DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-    fi
-    # The CUDA Toolkit is optional: use it when it is installed where NVIDIA puts it.
-    if ! command -v nvcc >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then
-        export PATH="/usr/local/cuda/bin:$PATH"
     fi
 }
 
