@@ -60,22 +60,24 @@ public:
     }
     bool string(string_t& v) override { return value({LineValue::Kind::string, std::move(v)}); }
     bool binary(binary_t&) override { return refuse("binary values are not JSON"); }
-    bool start_object(std::size_t) override {
-        if (depth_++ == 0) return true;
-        return refuse(fmt::format("{}: expected a string or a number, got an object", key_name()));
-    }
+    bool start_object(std::size_t) override { return open("an object"); }
     bool end_object() override {
         --depth_;
         return true;
     }
     bool start_array(std::size_t) override {
         if (depth_ == 0) return refuse("expected a JSON object {…}, got an array");
-        return refuse(fmt::format("{}: expected a string or a number, got an array", key_name()));
+        return open("an array");
     }
-    bool end_array() override { return true; }
+    bool end_array() override {
+        --depth_;
+        return true;
+    }
     bool key(string_t& name) override {
-        for (const auto& [seen, value] : values)
-            if (seen == name) return refuse(fmt::format("{}: duplicate key (each key at most once)", quote(name)));
+        if (depth_ > 1) return true;  // inside an ignored x- value
+        if (std::find(keys_.begin(), keys_.end(), name) != keys_.end())
+            return refuse(fmt::format("{}: duplicate key (each key at most once)", quote(name)));
+        keys_.push_back(name);
         key_ = std::move(name);
         return true;
     }
@@ -90,9 +92,17 @@ public:
     bool number_overflow() const { return number_overflow_; }
 
 private:
+    // The value of an x- key may be anything; any other value is a scalar.
+    bool extension() const { return std::string_view(key_).starts_with(kIgnoredKeyPrefix); }
+    bool open(std::string_view what) {
+        if (depth_ == 1 && !extension())
+            return refuse(fmt::format("{}: expected a string or a number, got {}", key_name(), what));
+        ++depth_;
+        return true;
+    }
     bool value(LineValue v) {
         if (depth_ == 0) return refuse(fmt::format("expected a JSON object {{…}}, got {}", quote(v.text)));
-        values.emplace_back(key_, std::move(v));
+        if (depth_ == 1 && !extension()) values.emplace_back(key_, std::move(v));
         return true;
     }
     bool refuse(std::string why) {
@@ -105,6 +115,7 @@ private:
     static constexpr int kNumberOverflow = 406;  // nlohmann::json's out_of_range.406
 
     int depth_ = 0;
+    std::vector<std::string> keys_;  // at the top level, in order
     std::string key_;
     std::optional<std::size_t> error_byte_;
     bool number_overflow_ = false;
@@ -290,7 +301,7 @@ FeedJob parse_job_line(std::string_view line, std::size_t line_number, Rule defa
     for (const auto& [key, value] : reader.values) {
         if (key.starts_with(kIgnoredKeyPrefix)) continue;
         if (std::find(std::begin(kKnownKeys), std::end(kKnownKeys), key) == std::end(kKnownKeys))
-            throw Error(ErrorCode::bad_job, field_of(printable(key, kExcerptCharacters)),
+            throw Error(ErrorCode::bad_job, where,
                         fmt::format("{}: unknown key \"{}\" (known: block_number, block_hash, account, difficulty, "
                                     "rule, count; keys starting with x- are ignored)",
                                     where, printable(key, kExcerptCharacters)));
