@@ -26,11 +26,77 @@ constexpr std::size_t kSs58Bytes = 35;
 constexpr std::size_t kSs58ChecksumBytes = 2;
 constexpr std::string_view kSs58ChecksumContext = "SS58PRE";
 
-// The offending text in quotes, cut short so that a pasted blob does not flood the message.
+// The length of the UTF-8 sequence that starts text[i] if it is a well-formed one, else 0.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char lead = byte(i);
+    if (lead < 0x80) return 1;
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xbf;  // the second byte's range (RFC 3629, section 4)
+    if (lead >= 0xc2 && lead <= 0xdf) {
+        length = 2;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+        length = 3;
+        if (lead == 0xe0) low = 0xa0;
+        if (lead == 0xed) high = 0x9f;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+        length = 4;
+        if (lead == 0xf0) low = 0x90;
+        if (lead == 0xf4) high = 0x8f;
+    } else {
+        return 0;
+    }
+    if (i + length > text.size()) return 0;
+    if (byte(i + 1) < low || byte(i + 1) > high) return 0;
+    for (std::size_t k = 2; k < length; ++k)
+        if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
+    return length;
+}
+
+// One character of the input as it may appear in a message: a well-formed UTF-8 character as it
+// is, anything else (a stray byte, a control character) as \xNN, so that a message is always valid
+// UTF-8 on one line.
+std::string printable_character(std::string_view text, std::size_t i, std::size_t length) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (length == 0 || lead < 0x20 || lead == 0x7f) {
+        constexpr char digits[] = "0123456789abcdef";
+        return std::string("\\x") + digits[lead >> 4] + digits[lead & 15];
+    }
+    return std::string(text.substr(i, length));
+}
+
+// The offending text in quotes, cut short (in characters) so that a pasted blob does not flood
+// the message.
 std::string quoted(std::string_view text) {
-    if (text.size() <= kQuotedTextLimit) return "'" + std::string(text) + "'";
-    return "'" + std::string(text.substr(0, kQuotedTextLimit)) + "...' (" + std::to_string(text.size()) +
-           " characters)";
+    std::string out = "'";
+    std::size_t characters = 0, i = 0;
+    while (i < text.size()) {
+        const std::size_t length = utf8_sequence_length(text, i);
+        if (characters < kQuotedTextLimit) out += printable_character(text, i, length);
+        ++characters;
+        i += length == 0 ? 1 : length;
+    }
+    out += "'";
+    if (characters > kQuotedTextLimit)
+        out.insert(out.size() - 1, "...").append(" (" + std::to_string(characters) + " characters)");
+    return out;
+}
+
+// The number of characters (well-formed UTF-8 sequences; a stray byte counts as one).
+std::size_t character_count(std::string_view text) {
+    std::size_t characters = 0;
+    for (std::size_t i = 0; i < text.size(); ++characters) {
+        const std::size_t length = utf8_sequence_length(text, i);
+        i += length == 0 ? 1 : length;
+    }
+    return characters;
+}
+
+// The character at byte offset i, quoted, and its place counted in characters ("at position 4").
+std::string character_at(std::string_view text, std::size_t i, std::string_view place = "position") {
+    const std::size_t length = utf8_sequence_length(text, i);
+    return "'" + printable_character(text, i, length) + "' at " + std::string(place) + " " +
+           std::to_string(character_count(text.substr(0, i)));
 }
 
 std::string prefix(std::string_view field) { return std::string(field) + ": "; }
@@ -125,8 +191,8 @@ Account parse_ss58(std::string_view text, std::string_view field) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (base58_value(text[i]) < 0)
             throw Error(ErrorCode::bad_ss58_character, std::string(field),
-                        prefix(field) + account_form() + "; character " + quoted(text.substr(i, 1)) + " at position " +
-                            std::to_string(i) + " is not in the base58 alphabet (no 0, O, I or l)");
+                        prefix(field) + account_form() + "; character " + character_at(text, i) +
+                            " is not in the base58 alphabet (no 0, O, I or l)");
     }
     const std::vector<std::uint8_t> decoded = base58_decode(text);
     // SPEC §5: first byte < 64 is a one-byte prefix, 64..127 the first of a two-byte prefix.
@@ -142,8 +208,9 @@ Account parse_ss58(std::string_view text, std::string_view field) {
     }
     if (decoded.size() != kSs58Bytes)
         throw Error(ErrorCode::bad_ss58_length, std::string(field),
-                    prefix(field) + account_form() + "; " + quoted(text) + " has " + std::to_string(text.size()) +
-                        " characters and decodes to " + std::to_string(decoded.size()) + " bytes, not 35");
+                    prefix(field) + account_form() + "; " + quoted(text) + " has " +
+                        std::to_string(character_count(text)) + " characters and decodes to " +
+                        std::to_string(decoded.size()) + " bytes, not 35");
     const auto checksum = ss58_checksum(decoded.data(), 1 + 32);
     if (decoded[33] != checksum[0] || decoded[34] != checksum[1])
         throw Error(ErrorCode::bad_ss58_checksum, std::string(field),
@@ -156,17 +223,18 @@ Account parse_ss58(std::string_view text, std::string_view field) {
 
 Hash32 parse_hex32(std::string_view text, std::string_view field, std::string_view form) {
     const std::string_view digits = has_hex_prefix(text) ? text.substr(2) : text;
-    if (digits.size() != 64)
+    // Counted in characters: 64 characters with a non-hex one among them is a bad character.
+    if (const std::size_t characters = character_count(digits); characters != 64)
         throw Error(ErrorCode::bad_hex_length, std::string(field),
-                    prefix(field) + std::string(form) + ", got " + std::to_string(digits.size()) +
-                        (digits.size() == 1 ? " character" : " characters"));
+                    prefix(field) + std::string(form) + ", got " + std::to_string(characters) +
+                        (characters == 1 ? " character" : " characters"));
     Hash32 out;
     for (std::size_t i = 0; i < 64; ++i) {
         const int v = hex_value(digits[i]);
         if (v < 0)
-            throw Error(ErrorCode::bad_hex_character, std::string(field),
-                        prefix(field) + std::string(form) + ", got the non-hex character " +
-                            quoted(digits.substr(i, 1)) + " at digit " + std::to_string(i));
+            throw Error(
+                ErrorCode::bad_hex_character, std::string(field),
+                prefix(field) + std::string(form) + ", got the non-hex character " + character_at(digits, i, "digit"));
         out.bytes[i / 2] = static_cast<std::uint8_t>((out.bytes[i / 2] << 4) | v);
     }
     return out;

@@ -8,9 +8,22 @@ btpow_packages=(build-essential cmake pkg-config libssl-dev libboost-dev catch2 
                 python3-dev python3-venv python3-pip python3-setuptools python3-wheel pybind11-dev
                 python3-pybind11 python3-pytest)
 
+# The sanitizer and fuzz suites (scripts/test-sanitizers.sh, scripts/test-fuzz.sh) also need these:
+# gcc's sanitizer runtimes come with build-essential; libFuzzer comes with clang's runtime library.
+btpow_sanitizer_packages=(clang libclang-rt-14-dev)
+
 btpow_install_deps() {
+    btpow_install_packages "${btpow_packages[@]}"
+    # The CUDA Toolkit is optional: use it when it is installed where NVIDIA puts it.
+    if ! command -v nvcc >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then
+        export PATH="/usr/local/cuda/bin:$PATH"
+    fi
+}
+
+# Installs those of the given Debian packages that are missing.
+btpow_install_packages() {
     local missing=()
-    for p in "${btpow_packages[@]}"; do
+    for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     if ((${#missing[@]})); then
@@ -19,10 +32,6 @@ btpow_install_deps() {
         [ "$(id -u)" -eq 0 ] || sudo=(sudo)
         "${sudo[@]}" apt-get update -qq
         DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-    fi
-    # The CUDA Toolkit is optional: use it when it is installed where NVIDIA puts it.
-    if ! command -v nvcc >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then
-        export PATH="/usr/local/cuda/bin:$PATH"
     fi
 }
 

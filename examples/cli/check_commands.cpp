@@ -1,6 +1,12 @@
 // seal, verify and scan: compute one seal, check one nonce against the rules, or list every
-// passing nonce of a range. No solver, no status line.
+// passing nonce of a range. No solver, no status line. Flags are parsed while the command line
+// is; scan streams its hits chunk by chunk, so memory stays flat over any range and a stop signal
+// ends it cleanly between chunks.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -12,6 +18,7 @@
 #include "exit_codes.hpp"
 #include "inputs.hpp"
 #include "output.hpp"
+#include "signals.hpp"
 
 namespace btpow::cli {
 
@@ -62,12 +69,27 @@ struct SealFlags {
     std::string nonce;
 };
 
-int run_seal(const SealFlags& flags) {
-    const Job job = flags.puzzle.job(false);
-    const std::uint64_t nonce = parse_u64(flags.nonce, "--nonce");
+// seal and verify, parsed.
+struct SealPlan {
+    Job job;
+    std::uint64_t nonce = 0;
+    bool json = false;
+};
+
+SealPlan plan_seal(const SealFlags& flags, bool with_difficulty) {
+    SealPlan plan;
+    plan.job = flags.puzzle.job(with_difficulty);
+    plan.nonce = parse_u64(flags.nonce, "--nonce");
+    plan.json = flags.puzzle.json;
+    return plan;
+}
+
+int run_seal(const SealPlan& plan) {
+    const Job& job = plan.job;
+    const std::uint64_t nonce = plan.nonce;
     const Hash32 h = block_and_hotkey_hash(job.block_hash, job.account);
     const Hash32 s = seal(h, nonce);
-    if (flags.puzzle.json) {
+    if (plan.json) {
         print_json_line({{"block_and_hotkey_hash", h.hex()}, {"seal", s.hex()}, {"nonce", std::to_string(nonce)}});
     } else {
         print_text(fmt::format("block_and_hotkey_hash  {}\nnonce                  {}\nseal                   {}\n",
@@ -76,12 +98,12 @@ int run_seal(const SealFlags& flags) {
     return exit_ok;
 }
 
-int run_verify(const SealFlags& flags) {
-    const Job job = flags.puzzle.job(true);
-    const std::uint64_t nonce = parse_u64(flags.nonce, "--nonce");
+int run_verify(const SealPlan& plan) {
+    const Job& job = plan.job;
+    const std::uint64_t nonce = plan.nonce;
     const Verdict verdict = verify(job, nonce);
     const bool passes = verdict.passes(job.rule);
-    if (flags.puzzle.json) {
+    if (plan.json) {
         print_json_line({
             {"block_and_hotkey_hash", verdict.block_and_hotkey_hash.hex()},
             {"seal", verdict.seal.hex()},
@@ -112,36 +134,93 @@ struct ScanFlags {
     std::string threads;
 };
 
-int run_scan(const ScanFlags& flags) {
-    const Job job = flags.puzzle.job(true);
-    const std::uint64_t start = parse_u64(flags.start, "--start");
-    const std::uint64_t count = parse_positive_count(flags.count, "--count");
+struct ScanPlan {
+    Job job;
+    std::uint64_t start = 0;
+    std::uint64_t count = 0;
     ScanOptions options;
-    options.backend = parse_backend(flags.backend, "--backend");
-    if (!flags.threads.empty()) options.cpu_threads = parse_thread_count(flags.threads, "--threads");
+    bool json = false;
+};
+
+ScanPlan plan_scan(const ScanFlags& flags) {
+    ScanPlan plan;
+    plan.job = flags.puzzle.job(true);
+    plan.start = parse_u64(flags.start, "--start");
+    plan.count = parse_positive_count(flags.count, "--count");
+    plan.options.backend = parse_backend(flags.backend, "--backend");
+    if (!flags.threads.empty()) plan.options.cpu_threads = parse_thread_count(flags.threads, "--threads");
+    plan.json = flags.puzzle.json;
+    return plan;
+}
+
+// Chunks are sized to take about this long (a device's set-up is paid once per chunk, so longer
+// where CUDA takes part) and to hold at most kMaxChunkHits expected hits.
+constexpr double kCpuChunkSeconds = 1.0;
+constexpr double kCudaChunkSeconds = 5.0;
+constexpr double kMaxChunkHits = 1 << 20;
+constexpr std::uint64_t kFirstChunk = 1 << 20;
+
+std::uint64_t next_chunk(const ScanPlan& plan, const ScanResult* last) {
+    double nonces = static_cast<double>(kFirstChunk);
+    if (last != nullptr && last->seconds > 0) {
+        const double seconds = plan.options.backend == Backend::cpu ? kCpuChunkSeconds : kCudaChunkSeconds;
+        nonces = static_cast<double>(last->hashes) / last->seconds * seconds;
+    }
+    // About count / d hits (SPEC §3), every nonce at d <= 1.
+    nonces = std::min(nonces, kMaxChunkHits * std::max(1.0, plan.job.difficulty.approx()));
+    return static_cast<std::uint64_t>(std::clamp(nonces, 1024.0, 1e18));
+}
+
+int run_scan(const ScanPlan& plan) {
+    stop_cleanly_on_signals();
+    ScanOptions options = plan.options;
     options.on_log = [](LogLevel level, std::string_view message) {
         if (level != LogLevel::info) print_error(message);
     };
 
-    const ScanResult result = scan(job, start, count, options);
-    if (result.compute_errors > 0)
+    std::uint64_t done = 0, hits = 0, compute_errors = 0;
+    double seconds = 0, setup_seconds = 0;
+    bool opened = false;
+    std::optional<ScanResult> last;
+    int signal_number = 0;
+    while (done < plan.count) {
+        if ((signal_number = stop_signal()) != 0) break;
+        const std::uint64_t chunk = std::min(next_chunk(plan, last ? &*last : nullptr), plan.count - done);
+        last = scan(plan.job, plan.start + done, chunk, options);  // wraps modulo 2^64
+        done += chunk;
+        seconds += last->seconds;
+        setup_seconds += last->setup_seconds;
+        compute_errors += last->compute_errors;
+        std::string text;
+        if (!opened) {
+            text = plan.json ? std::string("{\"hits\":[")
+                             : fmt::format("scanning {} nonces from {} for rule {} at difficulty {}\n", plan.count,
+                                           plan.start, to_string(plan.job.rule), plan.job.difficulty.decimal());
+            opened = true;
+        }
+        for (const std::uint64_t nonce : last->hits)
+            text += plan.json ? fmt::format("{}\"{}\"", hits++ == 0 ? "" : ",", nonce) : fmt::format("  {}\n", nonce);
+        if (!text.empty()) print_text(text);
+    }
+
+    if (compute_errors > 0)
         print_error(fmt::format("{} candidate(s) failed the host check (compute errors); the hits are host-verified",
-                                result.compute_errors));
-    if (flags.puzzle.json) {
-        nlohmann::ordered_json hits = nlohmann::ordered_json::array();
-        for (const std::uint64_t nonce : result.hits) hits.push_back(std::to_string(nonce));
-        print_json_line({{"hits", hits},
-                         {"hashes", std::to_string(result.hashes)},
-                         {"seconds", result.seconds},
-                         {"setup_seconds", result.setup_seconds}});
+                                compute_errors));
+    const bool complete = done == plan.count;
+    if (plan.json) {
+        // Closing the object keeps the output one valid JSON value, interrupted or not.
+        print_text(fmt::format("{}],\"hashes\":\"{}\",\"seconds\":{},\"setup_seconds\":{},\"complete\":{}}}\n",
+                               opened ? "" : "{\"hits\":[", done, nlohmann::json(seconds).dump(),
+                               nlohmann::json(setup_seconds).dump(), complete));
     } else {
-        std::string text = fmt::format("{} hit(s) for rule {} at difficulty {} in {} nonces from {}\n",
-                                       result.hits.size(), to_string(job.rule), job.difficulty.decimal(), count, start);
-        for (const std::uint64_t nonce : result.hits) text += fmt::format("  {}\n", nonce);
-        const double rate = result.seconds > 0 ? static_cast<double>(result.hashes) / result.seconds : 0;
-        text += fmt::format("hashed {} seals in {} ({})\n", result.hashes, human_duration(result.seconds),
-                            human_rate(rate));
-        print_text(text);
+        const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+        print_text(fmt::format("{} hit(s); hashed {} seals in {} ({}){}\n", hits, done, human_duration(seconds),
+                               human_rate(rate), complete ? "" : ", stopped early"));
+    }
+    if (signal_number != 0) {
+        print_error(fmt::format("stopped by {} after {} of {} nonces; the rest is --start {} --count {}",
+                                signal_name(signal_number), done, plan.count, plan.start + done, plan.count - done));
+        return exit_code_for_signal(signal_number);
     }
     return exit_ok;
 }
@@ -156,7 +235,10 @@ void add_check_commands(CLI::App& app, CommandBody& selected) {
         add_block_and_account(*command, flags->puzzle);
         command->add_option("--nonce", flags->nonce, "Nonce, 0 <= N < 2^64")->required()->type_name("N");
         command->add_flag("--json", flags->puzzle.json, "One JSON object on stdout");
-        command->callback([&selected, flags] { selected = [flags] { return run_seal(*flags); }; });
+        command->callback([&selected, flags] {
+            auto plan = std::make_shared<const SealPlan>(plan_seal(*flags, false));
+            selected = [plan] { return run_seal(*plan); };
+        });
     }
     {
         auto flags = std::make_shared<SealFlags>();
@@ -166,7 +248,10 @@ void add_check_commands(CLI::App& app, CommandBody& selected) {
         command->add_option("--nonce", flags->nonce, "Nonce, 0 <= N < 2^64")->required()->type_name("N");
         add_difficulty_and_rule(*command, flags->puzzle);
         command->add_flag("--json", flags->puzzle.json, "One JSON object on stdout");
-        command->callback([&selected, flags] { selected = [flags] { return run_verify(*flags); }; });
+        command->callback([&selected, flags] {
+            auto plan = std::make_shared<const SealPlan>(plan_seal(*flags, true));
+            selected = [plan] { return run_verify(*plan); };
+        });
     }
     {
         auto flags = std::make_shared<ScanFlags>();
@@ -174,15 +259,20 @@ void add_check_commands(CLI::App& app, CommandBody& selected) {
             "scan", "List every nonce in [start, start + count) (wrapping mod 2^64) whose seal passes");
         add_block_and_account(*command, flags->puzzle);
         add_difficulty_and_rule(*command, flags->puzzle);
-        command->add_option("--start", flags->start, "First nonce")->required()->type_name("N");
-        command->add_option("--count", flags->count, "How many nonces (>= 1)")->required()->type_name("C");
+        command->add_option("--start", flags->start, "First nonce, 0 to 2^64-1")->required()->type_name("N");
+        command->add_option("--count", flags->count, "How many nonces, 1 to 2^64-1; hits are printed as they are found")
+            ->required()
+            ->type_name("C");
         command->add_option("--backend", flags->backend, "Where to hash")
             ->type_name("cpu|cuda|all")
             ->capture_default_str();
-        command->add_option("--threads", flags->threads, "CPU threads (default: every hardware thread)")
+        command->add_option("--threads", flags->threads, "CPU threads, 1-4096 (default: every hardware thread)")
             ->type_name("T");
         command->add_flag("--json", flags->puzzle.json, "One JSON object on stdout");
-        command->callback([&selected, flags] { selected = [flags] { return run_scan(*flags); }; });
+        command->callback([&selected, flags] {
+            auto plan = std::make_shared<const ScanPlan>(plan_scan(*flags));
+            selected = [plan] { return run_scan(*plan); };
+        });
     }
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -12,12 +13,29 @@
 
 namespace btpow::cli {
 
+// Standard output could not be written (a full disk, a closed stdout, a reader that went away) or
+// the job feed could not be read: main maps it to exit_io_failure.
+class IoError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // One JSON value on one line of stdout, flushed (a reader may be waiting for it).
 void print_json_line(const nlohmann::ordered_json& value);
-// Text on stdout, flushed.
+// Text on stdout, flushed; written whole or not at all from the reader's point of view (one
+// write per call). Throws IoError when it could not be written.
 void print_text(std::string_view text);
+// Flushes and closes stdout; throws IoError when what was written earlier could not be delivered.
+void close_stdout();
+// True when nobody can read stdout any more (a pipe whose reader closed it, a closed descriptor):
+// checked while solving, so that the work stops before a solution is lost.
+bool stdout_lost();
 // "btpow: error: <message>" on stderr.
 void print_error(std::string_view message);
+
+// Text as it may appear in a message: valid UTF-8 on one line (stray bytes and control characters
+// as \xNN), at most max_characters characters, with "..." and the full length when cut.
+std::string printable(std::string_view text, std::size_t max_characters);
 // The error's message; prefixed with its field when the message does not name it already.
 std::string describe(const Error& error);
 

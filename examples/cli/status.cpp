@@ -107,6 +107,12 @@ void StatusLine::note(std::string_view line) {
     write_stderr(fmt::format("btpow: {}\n", line));
 }
 
+void StatusLine::notice(std::string_view line) {
+    std::lock_guard lock(mutex_);
+    erase_locked();
+    write_stderr(fmt::format("btpow: notice: {}\n", line));
+}
+
 void StatusLine::print_stdout(std::string_view text) {
     std::lock_guard lock(mutex_);
     erase_locked();

@@ -36,7 +36,10 @@ public:
 
     // A line on stderr above the status line ("btpow: <level>: ..." for library logs).
     void log(LogLevel level, std::string_view message);
+    // A line on stderr unless --quiet.
     void note(std::string_view line);
+    // A line on stderr even under --quiet ("btpow: notice: ..."): what a user must not miss.
+    void notice(std::string_view line);
     // Text for stdout, written so that it does not mix with an in-place status line.
     void print_stdout(std::string_view text);
     // Erases an in-place status line (before exiting).

@@ -178,8 +178,21 @@ Hash32 hit_checksum(std::vector<std::uint64_t> hits) {
     return keccak256(bytes.data(), bytes.size());
 }
 
-int run_bench(const BenchFlags& flags) {
-    const double seconds = parse_seconds(flags.seconds, "--seconds");
+struct BenchPlan {
+    BenchFlags flags;
+    double seconds = 0;
+};
+
+BenchPlan plan_bench(const BenchFlags& flags) {
+    BenchPlan plan{flags, parse_seconds(flags.seconds, "--seconds")};
+    if (!flags.backend.empty()) parse_backend(flags.backend, "--backend");
+    if (!flags.threads.empty()) parse_thread_count(flags.threads, "--threads");
+    return plan;
+}
+
+int run_bench(const BenchPlan& plan) {
+    const BenchFlags& flags = plan.flags;
+    const double seconds = plan.seconds;
     const SystemInfo info = system_info();
     const std::vector<BenchTarget> targets = bench_targets(flags, info);
     const Job job = bench_job();
@@ -232,13 +245,18 @@ void add_system_commands(CLI::App& app, CommandBody& selected) {
             "bench", "Time each backend/device over a fixed puzzle (difficulty 2^16, rule le) and checksum its hits");
         command->add_option("--backend", flags->backend, "Default: every CUDA device and the CPU, or the CPU alone")
             ->type_name("cpu|cuda|all");
-        command->add_option("--seconds", flags->seconds, "About how long to time each backend/device")
+        command
+            ->add_option("--seconds", flags->seconds,
+                         "About how long to time each backend/device, > 0 and at most 100 years")
             ->type_name("S")
             ->capture_default_str();
-        command->add_option("--threads", flags->threads, "CPU threads (default: every hardware thread)")
+        command->add_option("--threads", flags->threads, "CPU threads, 1-4096 (default: every hardware thread)")
             ->type_name("T");
         command->add_flag("--json", flags->json, "One JSON list on stdout, one object per backend/device");
-        command->callback([&selected, flags] { selected = [flags] { return run_bench(*flags); }; });
+        command->callback([&selected, flags] {
+            auto plan = std::make_shared<const BenchPlan>(plan_bench(*flags));
+            selected = [plan] { return run_bench(*plan); };
+        });
     }
 }
 

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The CPU build under sanitizers, each in its own build directory beside the main one:
+#   AddressSanitizer + UndefinedBehaviorSanitizer: the whole ctest suite (library, engine, CLI
+#     driven as a child process, which is instrumented too);
+#   ThreadSanitizer: the engine and solver tests ([engine]) and the CLI's job feed and signal
+#     tests ([feed]), where the threads are.
+# Any finding fails the run: the first report ends the process (halt_on_error, no recovery), and
+# every report is also written under <dir>/sanitizer-logs, which must stay empty, so that a finding
+# in a child whose exit code a test does not check still counts.
+#   scripts/test-sanitizers.sh [MAIN_BUILD_DIR]   (the argument is only used to place the new dirs)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$here/deps.sh"
+btpow_install_deps
+root=$(cd "$here/.." && pwd)
+parent=$(dirname "$(realpath -m "${1:-$root/build}")")
+jobs=$(nproc)
+
+sanitized_build() {
+    local dir=$1 flags=$2
+    cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBTPOW_ENABLE_CUDA=OFF \
+        -DBTPOW_BUILD_TESTS=ON -DBTPOW_BUILD_EXAMPLES=ON -DBTPOW_BUILD_BENCH=OFF -DBTPOW_INSTALL=OFF \
+        "-DCMAKE_CXX_FLAGS=$flags -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+        "-DCMAKE_EXE_LINKER_FLAGS=$flags" "-DCMAKE_SHARED_LINKER_FLAGS=$flags" >&2
+    cmake --build "$dir" -j "$jobs" --target btpow_tests btpow_cli >&2
+    rm -rf "$dir/sanitizer-logs"
+    mkdir -p "$dir/sanitizer-logs"
+}
+
+no_findings() {
+    local dir=$1
+    if [ -n "$(ls -A "$dir/sanitizer-logs")" ]; then
+        echo "btpow: sanitizer findings in $dir/sanitizer-logs:" >&2
+        cat "$dir"/sanitizer-logs/* >&2
+        return 1
+    fi
+}
+
+asan=${BTPOW_ASAN_DIR:-$parent/build-asan}
+began=$SECONDS
+sanitized_build "$asan" "-fsanitize=address,undefined"
+export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:exitcode=86:log_path=$asan/sanitizer-logs/asan"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=86:log_path=$asan/sanitizer-logs/ubsan"
+ctest --test-dir "$asan" --output-on-failure -j "$jobs" --timeout 900
+no_findings "$asan"
+unset ASAN_OPTIONS UBSAN_OPTIONS
+echo "btpow: ASan+UBSan suite took $((SECONDS - began)) s" >&2
+
+tsan=${BTPOW_TSAN_DIR:-$parent/build-tsan}
+began=$SECONDS
+sanitized_build "$tsan" "-fsanitize=thread"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:exitcode=86:log_path=$tsan/sanitizer-logs/tsan"
+# ThreadSanitizer maps its shadow memory at fixed addresses; without address randomisation it
+# cannot collide with where the kernel put the program.
+run=("$tsan/tests/btpow_tests")
+if setarch "$(uname -m)" -R true 2>/dev/null; then run=(setarch "$(uname -m)" -R "${run[@]}"); fi
+"${run[@]}" "[engine],[feed]"
+no_findings "$tsan"
+echo "btpow: TSan engine and feed tests took $((SECONDS - began)) s" >&2
