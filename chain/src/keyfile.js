@@ -42,13 +42,6 @@ export async function decryptKeyfile(bytes, password) {
   return Buffer.from(plain);
 }
 
-/** Encrypts keyfile JSON bytes the way the wallet does (used to write test wallets). */
-export async function encryptKeyfile(plain, password) {
-  const nonce = nacl.randomBytes(nacl.secretbox.nonceLength);
-  const box = nacl.secretbox(Uint8Array.from(Buffer.from(plain)), nonce, await deriveKey(password));
-  return Buffer.concat([NACL_MAGIC, nonce, box]);
-}
-
 /**
  * Parses decrypted keyfile JSON into what a keypair can be made from:
  * { seed?: Uint8Array(32), phrase?: string, secretKey?: Uint8Array(64), publicKey?: Uint8Array(32), address? }.
