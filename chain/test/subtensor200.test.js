@@ -49,6 +49,38 @@ describe('subtensor spec 200 (be, pow-faucet)', { skip, concurrency: false, time
     assert.equal(r.attempts.at(-1).error, 'InvalidSeal');
   });
 
+  test('register on netuid 3 after sudo enables PoW: signed by the hotkey, another coldkey', { timeout: 180000 }, async () => {
+    const { api } = chain;
+    await chain.send(api.tx.sudo.sudo(api.tx.adminUtils.sudoSetNetworkPowRegistrationAllowed(3, true)), alice);
+    await chain.send(api.tx.sudo.sudo(api.tx.adminUtils.sudoSetDifficulty(3, 1_000_000)), alice);
+    const r = await runCli(['register', '--node', chain.url, '--netuid', '3', '--dev', 'Bob', '--coldkey', alice.address,
+      '--rule', 'be', '--json', ...SOLVER_ARGS]);
+    assert.equal(r.code, 0, r.stderr);
+    const ok = r.attempts.at(-1);
+    assert.equal(ok.account, bob.address);
+    const reg = ok.events.find((e) => e.event === 'subtensorModule.NeuronRegistered');
+    assert.ok(reg, JSON.stringify(ok.events));
+    assert.equal(reg.data[2], bob.address);
+
+    const again = await runCli(['register', '--node', chain.url, '--netuid', '3', '--dev', 'Bob', '--coldkey', alice.address,
+      '--rule', 'be', ...SOLVER_ARGS]);
+    assert.equal(again.code, 1);
+    assert.match(again.stdout, /refused: (AlreadyRegistered|HotKeyAlreadyRegisteredInSubNet): /);
+  });
+
+  for (const kind of ['plain', 'encrypted']) {
+    test(`faucet signed by a ${kind} wallet coldkey keyfile`, { timeout: 180000 }, async () => {
+      const { api } = chain;
+      await chain.send(api.tx.balances.transferKeepAlive(WALLET_COLDKEY, 10_000_000_000n), alice).catch(() => {});
+      const r = await runCli(['faucet', '--node', chain.url, '--wallet', kind, '--wallet-path', WALLETS,
+        '--password-env', 'TEST_WALLET_PASSWORD', '--rule', 'be', '--json', ...SOLVER_ARGS],
+      { env: { TEST_WALLET_PASSWORD: 'test password' } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.attempts.at(-1).account, WALLET_COLDKEY);
+      assert.doesNotMatch(r.stdout + r.stderr, /test password/);
+    });
+  }
+
   test('work that aged out is refused as InvalidWorkBlock, then claimed on a fresh head', { timeout: 180000 }, async () => {
     await chain.rpc('dev_setBlockBuildMode', ['Manual']);
     let stale = false;
@@ -82,38 +114,6 @@ describe('subtensor spec 200 (be, pow-faucet)', { skip, concurrency: false, time
       await chain.rpc('dev_setBlockBuildMode', ['Instant']);
     }
   });
-
-  test('register on netuid 3 after sudo enables PoW: signed by the hotkey, another coldkey', { timeout: 180000 }, async () => {
-    const { api } = chain;
-    await chain.send(api.tx.sudo.sudo(api.tx.adminUtils.sudoSetNetworkPowRegistrationAllowed(3, true)), alice);
-    await chain.send(api.tx.sudo.sudo(api.tx.adminUtils.sudoSetDifficulty(3, 1_000_000)), alice);
-    const r = await runCli(['register', '--node', chain.url, '--netuid', '3', '--dev', 'Bob', '--coldkey', alice.address,
-      '--rule', 'be', '--json', ...SOLVER_ARGS]);
-    assert.equal(r.code, 0, r.stderr);
-    const ok = r.attempts.at(-1);
-    assert.equal(ok.account, bob.address);
-    const reg = ok.events.find((e) => e.event === 'subtensorModule.NeuronRegistered');
-    assert.ok(reg, JSON.stringify(ok.events));
-    assert.equal(reg.data[2], bob.address);
-
-    const again = await runCli(['register', '--node', chain.url, '--netuid', '3', '--dev', 'Bob', '--coldkey', alice.address,
-      '--rule', 'be', ...SOLVER_ARGS]);
-    assert.equal(again.code, 1);
-    assert.match(again.stdout, /refused: (AlreadyRegistered|HotKeyAlreadyRegisteredInSubNet): /);
-  });
-
-  for (const kind of ['plain', 'encrypted']) {
-    test(`faucet signed by a ${kind} wallet coldkey keyfile`, { timeout: 180000 }, async () => {
-      const { api } = chain;
-      await chain.send(api.tx.balances.transferKeepAlive(WALLET_COLDKEY, 10_000_000_000n), alice).catch(() => {});
-      const r = await runCli(['faucet', '--node', chain.url, '--wallet', kind, '--wallet-path', WALLETS,
-        '--password-env', 'TEST_WALLET_PASSWORD', '--rule', 'be', '--json', ...SOLVER_ARGS],
-      { env: { TEST_WALLET_PASSWORD: 'test password' } });
-      assert.equal(r.code, 0, r.stderr);
-      assert.equal(r.attempts.at(-1).account, WALLET_COLDKEY);
-      assert.doesNotMatch(r.stdout + r.stderr, /test password/);
-    });
-  }
 
   test('jobs piped into btpow solve --jobs - gives a solution for the head', { timeout: 180000 }, async () => {
     const head = (await chain.api.rpc.chain.getHeader()).number.toNumber();
