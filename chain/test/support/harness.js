@@ -66,25 +66,19 @@ export async function startChain(spec, mode = 'Instant') {
     ...info, url, api, keyring, child,
     logs: () => stderr,
     rpc: (method, params = []) => api.rpc(method, ...params),
-    /** Signs and submits a set-up transaction; retries when the node read a stale account nonce. */
+    /**
+     * Signs and submits a set-up transaction and waits until the signer's stored nonce moves past
+     * it. (Waiting on the watch subscription instead can miss an Instant-mode block that is built
+     * before the subscription is in place.)
+     */
     async send(tx, signer) {
-      for (let attempt = 0; ; attempt += 1) {
-        const t3 = timeout(60000, 'a setup transaction');
-        try {
-          return await Promise.race([t3.promise, new Promise((res, rej) => {
-            tx.signAndSend(signer, (r) => {
-              if (r.status.isInBlock) {
-                if (r.dispatchError) rej(new Error(`dispatch error ${r.dispatchError.toString()}`));
-                else res(r);
-              }
-            }).catch(rej);
-          })]);
-        } catch (e) {
-          if (attempt >= 3 || !/stale/.test(e.message)) throw e;
-          await new Promise((r) => setTimeout(r, 500));
-        } finally {
-          t3.cancel();
-        }
+      const nonceOf = async () => (await api.query.system.account(signer.address)).nonce.toNumber();
+      const nonce = await nonceOf();
+      await tx.signAndSend(signer, { nonce });
+      const deadline = Date.now() + 60000;
+      while (await nonceOf() <= nonce) {
+        if (Date.now() > deadline) throw new Error('a set-up transaction was not included within 60 s');
+        await new Promise((r) => setTimeout(r, 200));
       }
     },
     /** Ends the chain at once (SIGKILL): a node that goes away. */
