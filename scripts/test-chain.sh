@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The chain client's tests: installs Node.js when missing, installs chain/'s npm packages from its
+# lockfile (skipped when node_modules already matches it), then runs the unit tests and the chain
+# tests against real runtimes started offline with chopsticks. Chain tests skip, saying so, when
+# the raw chain specs ($BTPOW_CHAIN_SPECS, default ../shared/chain beside the repository) or the
+# btpow binary (BUILD_DIR/examples/btpow) are absent.
+# Usage: scripts/test-chain.sh [BUILD_DIR]
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+build=$(cd "${1:-$root/build}" 2>/dev/null && pwd || echo "${1:-$root/build}")
+started=$(date +%s)
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "test-chain: installing nodejs and npm with apt"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm
+fi
+major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$major" -lt 18 ]; then
+  echo "test-chain: Node.js $(node --version) is too old; btpow-chain needs 18 or newer" >&2
+  exit 1
+fi
+
+cd "$root/chain"
+stamp=node_modules/.btpow-lockfile.sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  echo "test-chain: node_modules matches package-lock.json; no install"
+else
+  echo "test-chain: npm ci"
+  npm ci --no-audit --no-fund
+  echo "$want" > "$stamp"
+fi
+installed=$(date +%s)
+
+export BTPOW_BIN="$build/examples/btpow"
+export BTPOW_CHAIN_SPECS="${BTPOW_CHAIN_SPECS:-$root/../shared/chain}"
+echo "test-chain: btpow $BTPOW_BIN, chain specs $BTPOW_CHAIN_SPECS, node $(node --version)"
+
+# One file at a time: each starts its own chain, and two chains at once would only compete for
+# the CPU. A per-file limit keeps a hang from reaching CI's.
+status=0
+for file in test/unit.test.js test/subtensor200.test.js test/subtensor293.test.js test/torus.test.js; do
+  if ! timeout 900 node --test --test-reporter=spec "$file"; then
+    echo "test-chain: FAILED $file" >&2
+    status=1
+  fi
+done
+finished=$(date +%s)
+echo "test-chain: install $((installed - started)) s, tests $((finished - installed)) s, total $((finished - started)) s"
+exit $status
