@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <iostream>
 #include <limits>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -27,16 +26,18 @@
 #include "cuda/variants.hpp"
 #include "lib/cpu/cpu.hpp"
 #include "lib/plan.hpp"
+#include "tests/support/jobs.hpp"
+#include "tests/support/scripted_source.hpp"
 
 namespace {
 
 namespace core = btpow::core;
 namespace cuda = btpow::cuda;
+using btpow::test::ScriptedSource;
 
 constexpr std::uint64_t kTwoTo32 = std::uint64_t(1) << 32;
 constexpr std::uint64_t kCompletenessRange = std::uint64_t(1) << 24;
 constexpr std::uint64_t kChecksumRange = 100'000'000;
-constexpr const char* kAlice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
 
 // The visible devices; empty after printing the skip notice ctest looks for.
 std::vector<btpow::CudaDeviceInfo> devices_or_skip() {
@@ -50,7 +51,7 @@ btpow::Job test_job(btpow::Rule rule, std::uint64_t difficulty, std::uint8_t blo
     btpow::Job job;
     job.block_number = 1;
     for (int i = 0; i < 32; ++i) job.block_hash.bytes[i] = static_cast<std::uint8_t>(block_seed * (i + 1));
-    job.account = btpow::Account::parse(kAlice);
+    job.account = btpow::Account::parse(btpow::test::kAliceSs58);
     job.difficulty = btpow::Difficulty::from_u64(difficulty);
     job.rule = rule;
     return job;
@@ -107,48 +108,6 @@ std::vector<std::uint64_t> every_nonce(std::uint64_t start, std::uint64_t count)
     for (std::uint64_t i = 0; i < count; ++i) all[i] = start + i;
     return all;
 }
-
-// A scripted engine: hands out the listed assignments in order, records every report.
-class ScriptedSource final : public btpow::detail::WorkSource {
-public:
-    explicit ScriptedSource(std::vector<btpow::detail::Assignment> script) : script_(std::move(script)) {}
-
-    bool next(std::uint64_t, btpow::detail::Assignment& out) override {
-        std::lock_guard lock(mutex_);
-        if (handed_ == script_.size()) return false;
-        out = script_[handed_++];
-        return true;
-    }
-    bool superseded(const btpow::detail::Assignment&) const override { return false; }
-    void report(const btpow::detail::Assignment& a, std::uint64_t hashed, const std::uint64_t* candidates,
-                std::size_t count) override {
-        std::lock_guard lock(mutex_);
-        Report r{a, hashed, std::vector<std::uint64_t>(candidates, candidates + count)};
-        std::sort(r.candidates.begin(), r.candidates.end(),
-                  [start = a.start](std::uint64_t x, std::uint64_t y) { return x - start < y - start; });
-        reports_.push_back(std::move(r));
-    }
-    void fail(const std::string& message) override {
-        std::lock_guard lock(mutex_);
-        failures_.push_back(message);
-    }
-    void log(btpow::LogLevel, const std::string&) override {}
-
-    struct Report {
-        btpow::detail::Assignment assignment;
-        std::uint64_t hashed;
-        std::vector<std::uint64_t> candidates;
-    };
-    const std::vector<Report>& reports() const { return reports_; }
-    const std::vector<std::string>& failures() const { return failures_; }
-
-private:
-    std::mutex mutex_;
-    std::vector<btpow::detail::Assignment> script_;
-    std::size_t handed_ = 0;
-    std::vector<Report> reports_;
-    std::vector<std::string> failures_;
-};
 
 // The kernel's loop (cuda/scan_loop.hpp) run on the host for a simulated grid: every launch of
 // for_each_piece, every thread of the launch's grid, in order. Returns the candidates; `visits`
