@@ -65,21 +65,27 @@ std::string printable_character(std::string_view text, std::size_t i, std::size_
     return std::string(text.substr(i, length));
 }
 
+// The first max_characters characters of text, printable; *characters gets the whole count.
+std::string printable_prefix(std::string_view text, std::size_t max_characters, std::size_t* characters) {
+    std::string out;
+    std::size_t count = 0, i = 0;
+    while (i < text.size()) {
+        const std::size_t length = utf8_sequence_length(text, i);
+        if (count < max_characters) out += printable_character(text, i, length);
+        ++count;
+        i += length == 0 ? 1 : length;
+    }
+    *characters = count;
+    return out;
+}
+
 // The offending text in quotes, cut short (in characters) so that a pasted blob does not flood
 // the message.
 std::string quoted(std::string_view text) {
-    std::string out = "'";
-    std::size_t characters = 0, i = 0;
-    while (i < text.size()) {
-        const std::size_t length = utf8_sequence_length(text, i);
-        if (characters < kQuotedTextLimit) out += printable_character(text, i, length);
-        ++characters;
-        i += length == 0 ? 1 : length;
-    }
-    out += "'";
-    if (characters > kQuotedTextLimit)
-        out.insert(out.size() - 1, "...").append(" (" + std::to_string(characters) + " characters)");
-    return out;
+    std::size_t characters = 0;
+    std::string out = "'" + printable_prefix(text, kQuotedTextLimit, &characters);
+    if (characters > kQuotedTextLimit) return out + "...' (" + std::to_string(characters) + " characters)";
+    return out + "'";
 }
 
 // The number of characters (well-formed UTF-8 sequences; a stray byte counts as one).
@@ -260,6 +266,13 @@ constexpr std::string_view kDifficultyForm =
 constexpr std::string_view kU64Form = "expected a decimal integer from 0 to 18446744073709551615";
 
 }  // namespace
+
+std::string printable(std::string_view text, std::size_t max_characters) {
+    std::size_t characters = 0;
+    std::string out = printable_prefix(text, max_characters, &characters);
+    if (characters > max_characters) out += "... (" + std::to_string(characters) + " characters)";
+    return out;
+}
 
 Hash32 Hash32::parse(std::string_view text, std::string_view field) {
     return parse_hex32(text, field, "expected 32 bytes as 64 hex digits (optionally 0x-prefixed)");

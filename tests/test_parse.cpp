@@ -192,3 +192,13 @@ TEST_CASE("rules: le, be, sdk by name, anything else refused", "[parse]") {
     CHECK_THAT(what_of([](const std::string& t) { btpow::parse_rule(t, "--rule"); }, "x"),
                Catch::Contains("le, be, sdk"));
 }
+
+TEST_CASE("printable: UTF-8 kept, stray bytes and controls as \\xNN, long text cut", "[parse]") {
+    CHECK(btpow::printable("héllo", 10) == "héllo");
+    CHECK(btpow::printable("a\nb\x7f", 10) == "a\\x0ab\\x7f");
+    CHECK(btpow::printable("\xff\xc3", 10) == "\\xff\\xc3");           // a stray byte, a cut sequence
+    CHECK(btpow::printable("\xed\xa0\x80", 10) == "\\xed\\xa0\\x80");  // a surrogate is not well-formed
+    CHECK(btpow::printable("ééééé", 3) == "ééé... (5 characters)");
+    CHECK(btpow::printable("", 0).empty());
+    CHECK(btpow::printable("abc", 0) == "... (3 characters)");
+}

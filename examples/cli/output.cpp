@@ -24,32 +24,6 @@ constexpr std::size_t kMessageCharacters = 2000;
                               std::strerror(error != 0 ? error : EIO)));
 }
 
-// The length of the well-formed UTF-8 sequence (RFC 3629) starting at text[i], or 0.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char lead = byte(i);
-    if (lead < 0x80) return 1;
-    std::size_t length = 0;
-    unsigned char low = 0x80, high = 0xbf;
-    if (lead >= 0xc2 && lead <= 0xdf) {
-        length = 2;
-    } else if (lead >= 0xe0 && lead <= 0xef) {
-        length = 3;
-        if (lead == 0xe0) low = 0xa0;
-        if (lead == 0xed) high = 0x9f;
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-        length = 4;
-        if (lead == 0xf0) low = 0x90;
-        if (lead == 0xf4) high = 0x8f;
-    } else {
-        return 0;
-    }
-    if (i + length > text.size() || byte(i + 1) < low || byte(i + 1) > high) return 0;
-    for (std::size_t k = 2; k < length; ++k)
-        if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
-    return length;
-}
-
 }  // namespace
 
 void print_json_line(const nlohmann::ordered_json& value) { print_text(value.dump() + "\n"); }
@@ -78,24 +52,6 @@ void print_error(std::string_view message) {
     const std::string line = fmt::format("btpow: error: {}\n", printable(message, kMessageCharacters));
     std::fwrite(line.data(), 1, line.size(), stderr);
     std::fflush(stderr);
-}
-
-std::string printable(std::string_view text, std::size_t max_characters) {
-    std::string out;
-    std::size_t characters = 0;
-    for (std::size_t i = 0; i < text.size(); ++characters) {
-        std::size_t length = utf8_sequence_length(text, i);
-        const auto lead = static_cast<unsigned char>(text[i]);
-        if (characters < max_characters) {
-            if (length == 0 || lead < 0x20 || lead == 0x7f)
-                out += fmt::format("\\x{:02x}", lead);
-            else
-                out.append(text.substr(i, length));
-        }
-        i += length == 0 ? 1 : length;
-    }
-    if (characters > max_characters) out += fmt::format("... ({} characters)", characters);
-    return out;
 }
 
 std::string describe(const Error& error) {

@@ -33,9 +33,6 @@ bool stdout_lost();
 // "btpow: error: <message>" on stderr.
 void print_error(std::string_view message);
 
-// Text as it may appear in a message: valid UTF-8 on one line (stray bytes and control characters
-// as \xNN), at most max_characters characters, with "..." and the full length when cut.
-std::string printable(std::string_view text, std::size_t max_characters);
 // The error's message; prefixed with its field when the message does not name it already.
 std::string describe(const Error& error);
 

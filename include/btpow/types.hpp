@@ -49,6 +49,11 @@ private:
     std::string field_;
 };
 
+// `text` made safe to show in a message on one line: well-formed UTF-8 characters as they are,
+// stray bytes and control characters as \xNN. When it has more than max_characters characters it
+// is cut there and "... (N characters)" is appended. Never throws but std::bad_alloc.
+std::string printable(std::string_view text, std::size_t max_characters);
+
 // 32 bytes, byte 0 first (the order of 0x… strings on the RPC, SPEC §1).
 struct Hash32 {
     std::array<std::uint8_t, 32> bytes{};

@@ -35,26 +35,24 @@ AccountLike = Union[bytes, bytearray, memoryview, str]
 DifficultyLike = Union[int, str]
 
 
-def _hash(value: HashLike, field: str) -> bytes:
+def _thirty_two_bytes(value: Union[HashLike, AccountLike], field: str, parse, text_form: str) -> bytes:
+    """32 bytes given as such or as text that ``parse`` reads; an error naming ``field`` otherwise."""
     if isinstance(value, str):
-        return _btpow.parse_hash(value, field)
+        return parse(value, field)
     if isinstance(value, (bytes, bytearray, memoryview)):
         data = bytes(value)
         if len(data) != 32:
             raise bad_input(field, f"expected 32 bytes, got {len(data)}", "bad_hex_length")
         return data
-    raise bad_input(field, f"expected 32 bytes or 64 hex digits, got {type(value).__name__}", "bad_type")
+    raise bad_input(field, f"expected {text_form} or 32 bytes, got {type(value).__name__}", "bad_type")
+
+
+def _hash(value: HashLike, field: str) -> bytes:
+    return _thirty_two_bytes(value, field, _btpow.parse_hash, "64 hex digits")
 
 
 def _account(value: AccountLike, field: str = "account") -> bytes:
-    if isinstance(value, str):
-        return _btpow.parse_account(value, field)
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        data = bytes(value)
-        if len(data) != 32:
-            raise bad_input(field, f"expected a 32-byte public key, got {len(data)} bytes", "bad_hex_length")
-        return data
-    raise bad_input(field, f"expected an SS58 address, 64 hex digits or 32 bytes, got {type(value).__name__}", "bad_type")
+    return _thirty_two_bytes(value, field, _btpow.parse_account, "an SS58 address, 64 hex digits")
 
 
 def _difficulty(value: DifficultyLike, field: str = "difficulty") -> int:
