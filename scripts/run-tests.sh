@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds everything (with CUDA when nvcc is there),
-# runs the whole C++ suite through ctest, then each further suite whose script is present
-# (scripts/test-*.sh, each given the build directory). GPU tests skip, saying so, when no device
+# The test command: installs what is missing, checks the sources' format, builds everything (with
+# CUDA when nvcc is there), runs the whole C++ suite through ctest, then each further suite whose
+# script is present (scripts/test-*.sh, each given the build directory). GPU tests skip, saying so, when no device
 # exists; chain tests skip when the chain specs are absent. Each suite's time is printed.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -16,6 +16,7 @@ timed() {
     echo "btpow: $name took $((SECONDS - began)) s" >&2
 }
 
+timed "format check" bash "$here/check-format.sh"
 timed "build" btpow_build "$build" -DBTPOW_BUILD_TESTS=ON -DBTPOW_BUILD_BENCH=ON -DBTPOW_BUILD_EXAMPLES=ON
 timed "ctest" ctest --test-dir "$build" --output-on-failure -j "$(nproc)" --timeout 600
 for suite in python chain sanitizers fuzz; do

@@ -55,7 +55,7 @@ void print_error(std::string_view message) {
 }
 
 std::string describe(const Error& error) {
-    const std::string message = error.what();
+    std::string message = error.what();
     if (error.field().empty() || message.find(error.field()) != std::string::npos) return message;
     return error.field() + ": " + message;
 }

@@ -164,8 +164,8 @@ std::uint64_t calibrated_nonces(const Job& job, const ScanOptions& options, doub
     }
     const double rate = static_cast<double>(trial.hashes) / std::max(trial.seconds, 1e-6);
     const double units = std::max(1.0, rate * seconds / static_cast<double>(kBenchUnit));
-    const double power =
-        std::min(std::round(std::log2(units)), std::log2(static_cast<double>(kMaxBenchNonces / kBenchUnit)));
+    const double power = std::min(std::round(std::log2(units)),
+                                  std::log2(static_cast<double>(kMaxBenchNonces) / static_cast<double>(kBenchUnit)));
     return kBenchUnit << static_cast<int>(power);
 }
 
