@@ -78,7 +78,17 @@ void from_uint256(const btpow::Uint256& v, unsigned char out[32]) {
         for (int i = 0; i < 8; ++i) out[8 * limb + i] = static_cast<unsigned char>(v.limbs[limb] >> (8 * i));
 }
 
-// A rule from C: the enum's values are checked, since C lets any int through.
+// An enum field as C code filled it in: C lets any int through, and reading an out-of-range value
+// through the enum type is undefined in C++, so the field's bytes are read as the int they are.
+template <class Enum>
+int raw_value(const Enum& field) {
+    static_assert(sizeof(Enum) == sizeof(int), "C enums are int-sized on the supported compilers");
+    int value = 0;
+    std::memcpy(&value, &field, sizeof value);
+    return value;
+}
+
+// A rule from C: the enum's values are checked.
 bool to_rule(int rule, btpow::Rule& out) {
     switch (rule) {
         case BTPOW_RULE_LE: out = btpow::Rule::le; return true;
@@ -94,23 +104,25 @@ btpow::Job to_job(const btpow_job& in) {
     job.block_hash = to_hash(in.block_hash);
     job.account.public_key = to_hash(in.account);
     job.difficulty.value = to_uint256(in.difficulty);
-    if (!to_rule(static_cast<int>(in.rule), job.rule))
-        throw btpow::Error(btpow::ErrorCode::bad_rule, "rule",
-                           "rule: expected BTPOW_RULE_LE, BTPOW_RULE_BE or BTPOW_RULE_SDK, got " +
-                               std::to_string(static_cast<int>(in.rule)));
+    const int rule = raw_value(in.rule);
+    if (!to_rule(rule, job.rule))
+        throw btpow::Error(
+            btpow::ErrorCode::bad_rule, "rule",
+            "rule: expected BTPOW_RULE_LE, BTPOW_RULE_BE or BTPOW_RULE_SDK, got " + std::to_string(rule));
     return job;
 }
 
 void to_device_options(const btpow_options& in, btpow::DeviceOptions& out) {
-    switch (in.backend) {
+    const int backend = raw_value(in.backend);
+    switch (backend) {
         case BTPOW_BACKEND_AUTO: out.backend = btpow::Backend::auto_select; break;
         case BTPOW_BACKEND_CPU: out.backend = btpow::Backend::cpu; break;
         case BTPOW_BACKEND_CUDA: out.backend = btpow::Backend::cuda; break;
         case BTPOW_BACKEND_ALL: out.backend = btpow::Backend::all; break;
         default:
-            throw btpow::Error(btpow::ErrorCode::bad_option, "backend",
-                               "backend: expected BTPOW_BACKEND_AUTO, _CPU, _CUDA or _ALL, got " +
-                                   std::to_string(static_cast<int>(in.backend)));
+            throw btpow::Error(
+                btpow::ErrorCode::bad_option, "backend",
+                "backend: expected BTPOW_BACKEND_AUTO, _CPU, _CUDA or _ALL, got " + std::to_string(backend));
     }
     out.cpu_threads = in.cpu_threads;
     out.cpu_isa = in.cpu_isa ? in.cpu_isa : "";

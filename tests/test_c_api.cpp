@@ -87,7 +87,8 @@ TEST_CASE("C API: bad input is a status and a last error naming the field", "[c_
     CHECK(std::string(btpow_last_error_field()) == "block_and_hotkey_hash");
 
     btpow_job job = demo_job(1000, BTPOW_RULE_LE);
-    job.rule = static_cast<btpow_rule>(7);
+    const int seven = 7;  // stored the way C code can: any int in the enum's field
+    std::memcpy(&job.rule, &seven, sizeof seven);
     btpow_verdict verdict;
     CHECK(btpow_verify(&verdict, &job, 0) == BTPOW_ERR_BAD_INPUT);
     CHECK(std::string(btpow_last_error_field()) == "rule");
@@ -96,6 +97,13 @@ TEST_CASE("C API: bad input is a status and a last error naming the field", "[c_
     CHECK(btpow_scan(&job, 0, 0, nullptr, nullptr, 0, &found, nullptr) == BTPOW_ERR_BAD_INPUT);
     CHECK(found == 0);
     CHECK(std::string(btpow_last_error_field()) == "count");
+    btpow_options options;
+    REQUIRE(btpow_options_init(&options) == BTPOW_OK);
+    std::memcpy(&options.backend, &seven, sizeof seven);
+    btpow_solver* solver = nullptr;
+    CHECK(btpow_solver_create(&solver, &options) == BTPOW_ERR_BAD_INPUT);
+    CHECK(solver == nullptr);
+    CHECK(std::string(btpow_last_error_field()) == "backend");
 
     // The last error is per thread.
     std::string other_field = "unset";

@@ -5,6 +5,7 @@
 
 #ifdef BTPOW_CLI_PATH
 
+#include <algorithm>
 #include <thread>
 
 #include "test_cli_harness.hpp"
@@ -241,7 +242,8 @@ TEST_CASE("cli: no job read, and a count not reached before the timeout, each ge
 
     const CliResult feed_timeout = run_cli(with(kFeedArgs, {"--quiet", "--timeout", "0.5"}),
                                            job_line(3, block_hash_of(3), "\"1000\"", ",\"count\":1000000000"));
-    CHECK(feed_timeout.exit_code == 0);
+    // Exit 0 when the half second gave any solution, 1 when it gave none (an instrumented build).
+    CHECK(feed_timeout.exit_code == (feed_timeout.out.empty() ? 1 : 0));
     CHECK(mentions(feed_timeout.err, "of 1000000000 solution(s) within"));
 }
 
@@ -391,20 +393,24 @@ TEST_CASE("cli: scan streams its hits and stays one valid JSON value when stoppe
     CHECK(out.at("complete") == false);
     const std::uint64_t hashed = std::stoull(out.at("hashes").get<std::string>());
     CHECK(hashed > 0);
-    // Every hit passes, in order; the first 2^16 nonces hold exactly the reference's hits.
+    // Every hit passes, in order; the nonces hashed (up to the first 2^16, which a slow, instrumented
+    // build may not reach) hold exactly the reference's hits.
     const auto hits = json_strings(out.at("hits"));
     const btpow::Job job = make_job(kZeroBlock, kAlice, 1000, btpow::Rule::le);
+    const std::uint64_t checked = std::min<std::uint64_t>(hashed, 65536);
     std::vector<std::string> prefix;
     std::uint64_t previous = 0;
+    bool first = true;
     for (const std::string& hit : hits) {
         const std::uint64_t nonce = std::stoull(hit);
-        CHECK((prefix.empty() || nonce > previous));
+        CHECK((first || nonce > previous));
         CHECK(nonce < hashed);
         CHECK(btpow::verify(job, nonce).le);
-        if (nonce < 65536) prefix.push_back(hit);
+        if (nonce < checked) prefix.push_back(hit);
         previous = nonce;
+        first = false;
     }
-    CHECK(prefix == reference_hits(job, 0, 65536));
+    CHECK(prefix == reference_hits(job, 0, checked));
     CHECK(result.err.find("--start " + std::to_string(hashed)) != std::string::npos);
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/support/jobs.hpp"
+#include "tests/support/timing.hpp"
 
 namespace {
 
@@ -94,15 +95,14 @@ TEST_CASE("a replaced job's solutions keep their own label", "[engine]") {
     REQUIRE(solver.wait_for(10s).has_value());
     const auto hard_id = solver.submit(hard);
     CHECK(hard_id == easy_id + 1);
-    std::this_thread::sleep_for(300ms);
+    // Until the hard job has been hashed: every solution still queued then is the easy job's.
+    CHECK(btpow::test::eventually([&] { return solver.stats().job_hashes > 0; }));
     while (auto s = solver.wait_for(0ms)) {
         CHECK(s->job_id == easy_id);
         CHECK(s->job.block_number == 100);
         CHECK(btpow::verify(easy, s->nonce).passes(btpow::Rule::le));
     }
-    const auto stats = solver.stats();
-    CHECK(stats.job_id == hard_id);
-    CHECK(stats.job_hashes > 0);
+    CHECK(solver.stats().job_id == hard_id);
 }
 
 TEST_CASE("stats count every hashed nonce and rates are positive while hashing", "[engine]") {
@@ -112,6 +112,7 @@ TEST_CASE("stats count every hashed nonce and rates are positive while hashing",
     btpow::Solver solver(options);
     solver.submit(demo_job(~0ull, btpow::Rule::be));
     std::this_thread::sleep_for(1200ms);
+    CHECK(btpow::test::eventually([&] { return solver.stats().total.hashes > 0; }));
     solver.pause();
     // Each worker finishes at most its current chunk: wait (up to 10 s on a busy machine) until the
     // counters settle, then they must stay put.
@@ -143,7 +144,8 @@ TEST_CASE("stop returns within 100 ms while hashing", "[engine]") {
     const auto t0 = std::chrono::steady_clock::now();
     solver.stop();
     const auto took = std::chrono::steady_clock::now() - t0;
-    CHECK(took < 100ms);
+    // A worker looks at stop every few milliseconds (longer in an instrumented build).
+    CHECK(took < 100ms * btpow::test::kSlowdown);
     solver.stop();  // idempotent
     CHECK_THROWS_AS(solver.submit(demo_job(1, btpow::Rule::le)), btpow::Error);
 }

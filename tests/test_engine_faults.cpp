@@ -14,6 +14,7 @@
 
 #include "lib/backend.hpp"
 #include "tests/support/jobs.hpp"
+#include "tests/support/timing.hpp"
 
 namespace {
 
@@ -124,7 +125,16 @@ TEST_CASE("a worker that fails is dropped and reported, and the CPU carries on a
     auto solver_ptr = with_scripted_device(one_cpu_thread(log), 3);
     btpow::Solver& solver = *solver_ptr;
     solver.submit(fault_job(~0ull));  // nothing passes: the CPU just hashes
-    std::this_thread::sleep_for(300ms);
+    const auto cpu_hashes = [&] {
+        const btpow::Stats now = solver.stats();
+        const btpow::DeviceStats* cpu = find_device(now, "cpu");
+        return cpu != nullptr ? cpu->hashes : 0;
+    };
+    CHECK(btpow::test::eventually([&] {
+        const btpow::Stats now = solver.stats();
+        const btpow::DeviceStats* fake = find_device(now, "fake:0");
+        return fake != nullptr && fake->failed && cpu_hashes() > 0;
+    }));
 
     const btpow::Stats first = solver.stats();
     const btpow::DeviceStats* fake = find_device(first, "fake:0");
@@ -137,9 +147,8 @@ TEST_CASE("a worker that fails is dropped and reported, and the CPU carries on a
     REQUIRE(cpu != nullptr);
     CHECK_FALSE(cpu->failed);
 
-    std::this_thread::sleep_for(200ms);
-    const btpow::Stats second = solver.stats();
-    CHECK(find_device(second, "cpu")->hashes > cpu->hashes);  // still hashing after the failure
+    const std::uint64_t hashed = cpu->hashes;
+    CHECK(btpow::test::eventually([&] { return cpu_hashes() > hashed; }));  // still hashing after the failure
 
     const btpow::Job easy = fault_job(1000);
     solver.submit(easy);

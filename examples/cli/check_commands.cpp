@@ -154,11 +154,13 @@ ScanPlan plan_scan(const ScanFlags& flags) {
 }
 
 // Chunks are sized to take about this long (a device's set-up is paid once per chunk, so longer
-// where CUDA takes part) and to hold at most kMaxChunkHits expected hits.
+// where CUDA takes part) and to hold at most kMaxChunkHits expected hits. A stop signal is seen
+// between chunks; the first, sized before any rate is known, is small enough to end within a
+// second or two even on one thread of a slow or instrumented build.
 constexpr double kCpuChunkSeconds = 1.0;
 constexpr double kCudaChunkSeconds = 5.0;
 constexpr double kMaxChunkHits = 1 << 20;
-constexpr std::uint64_t kFirstChunk = 1 << 20;
+constexpr std::uint64_t kFirstChunk = 1 << 16;
 
 std::uint64_t next_chunk(const ScanPlan& plan, const ScanResult* last) {
     double nonces = static_cast<double>(kFirstChunk);
