@@ -368,6 +368,8 @@ int solve_job_feed(Solver& solver, const FeedSettings& feed, const RunSettings& 
     const auto deliver = [&](const Solution& solution) {
         const auto progress = state->jobs.find(solution.job_id);
         if (progress == state->jobs.end() || progress->second.printed >= progress->second.wanted) return;
+        // The current job, once closed (its count reached or its time up), prints nothing more.
+        if (solution.job_id == state->current && !state->current_open) return;
         ++progress->second.printed;
         ++printed;
         emit_solution(solution, settings.json, status);
@@ -392,12 +394,15 @@ int solve_job_feed(Solver& solver, const FeedSettings& feed, const RunSettings& 
             }
             if ((signal_number = check_interruptions()) != 0) break;
             const auto wait = std::clamp(status.until_due(), std::chrono::milliseconds(1), kPollInterval);
+            bool delivered = false;
             if (const auto solution = solver.wait_for(wait)) {
                 std::lock_guard lock(state->mutex);
                 deliver(*solution);
-                continue;
+                delivered = true;
             }
 
+            // The timeout is checked after every solution too: a job whose solutions keep coming
+            // (a low difficulty, a large count) must still end on time.
             std::optional<Difficulty> active_difficulty;
             {
                 std::lock_guard lock(state->mutex);
@@ -415,7 +420,7 @@ int solve_job_feed(Solver& solver, const FeedSettings& feed, const RunSettings& 
                 if (state->end_of_input && !state->current_open) break;
                 if (state->current_open) active_difficulty = state->jobs.at(state->current).job.difficulty;
             }
-            if (active_difficulty) {
+            if (active_difficulty && (!delivered || status.until_due() == std::chrono::milliseconds(0))) {
                 const Stats stats = solver.stats();
                 throw_if_every_device_failed(stats);
                 status.update(stats, *active_difficulty);
