@@ -110,7 +110,9 @@ private:
         return false;
     }
     std::string key_name() const { return printable(key_, kExcerptCharacters); }
-    static std::string quote(std::string_view text) { return "\"" + printable(text, kExcerptCharacters) + "\""; }
+    static std::string quote(std::string_view text) {
+        return fmt::format("\"{}\"", printable(text, kExcerptCharacters));
+    }
 
     static constexpr int kNumberOverflow = 406;  // nlohmann::json's out_of_range.406
 
