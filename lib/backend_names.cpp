@@ -21,7 +21,7 @@ Backend parse_backend(std::string_view text, std::string_view field) {
     if (text == "cuda") return Backend::cuda;
     if (text == "all") return Backend::all;
     throw Error(ErrorCode::bad_option, std::string(field),
-                std::string(field) + ": expected one of auto, cpu, cuda, all; got '" + std::string(text) + "'");
+                std::string(field) + ": expected one of auto, cpu, cuda, all; got '" + printable(text, 40) + "'");
 }
 
 }  // namespace btpow

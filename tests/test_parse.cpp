@@ -5,7 +5,9 @@
 #include <string>
 
 #include "btpow/seal.hpp"
+#include "btpow/solver.hpp"
 #include "btpow/types.hpp"
+#include "tests/support/jobs.hpp"
 
 namespace {
 
@@ -201,4 +203,24 @@ TEST_CASE("printable: UTF-8 kept, stray bytes and controls as \\xNN, long text c
     CHECK(btpow::printable("ééééé", 3) == "ééé... (5 characters)");
     CHECK(btpow::printable("", 0).empty());
     CHECK(btpow::printable("abc", 0) == "... (3 characters)");
+}
+
+TEST_CASE("names the library refuses are quoted printable: backend and CPU path", "[parse]") {
+    // Found by fuzzing the CLI's arguments: the raw bytes reached the message.
+    const std::string bad = "c~u\xf4\xf4\xf4";
+    try {
+        btpow::parse_backend(bad, "--backend");
+        FAIL("parse_backend accepted a bad name");
+    } catch (const btpow::Error& error) {
+        CHECK(error.field() == "--backend");
+        CHECK(std::string(error.what()).find("got 'c~u\\xf4\\xf4\\xf4'") != std::string::npos);
+    }
+    btpow::ScanOptions options;
+    options.cpu_isa = bad;
+    try {
+        btpow::scan(btpow::test::alice_job(btpow::test::block_hash_ending(0), 1000), 0, 1, options);
+        FAIL("scan accepted a bad CPU path");
+    } catch (const btpow::Error& error) {
+        CHECK(std::string(error.what()).find("'c~u\\xf4\\xf4\\xf4'") != std::string::npos);
+    }
 }

@@ -114,11 +114,11 @@ const Path& checked_path(std::string_view name, std::string_view field) {
     const Path* path = find_path(name);
     if (path == nullptr)
         throw Error(ErrorCode::bad_option, std::string(field),
-                    std::string(field) + ": unknown CPU path '" + std::string(name) + "'; expected auto or one of " +
+                    std::string(field) + ": unknown CPU path '" + printable(name, 40) + "'; expected auto or one of " +
                         all_names());
     if (!path->runs_here(features()))
         throw Error(ErrorCode::bad_option, std::string(field),
-                    std::string(field) + ": this CPU cannot run path '" + std::string(name) + "'; it supports " +
+                    std::string(field) + ": this CPU cannot run path '" + printable(name, 40) + "'; it supports " +
                         joined(supported_isas()));
     return *path;
 }
