@@ -4,11 +4,11 @@ import { decodeAddress, encodeAddress } from '@polkadot/util-crypto';
 import { UsageError } from './errors.js';
 
 export const USAGE = `usage:
-  btpow-chain faucet   --node ws://HOST:PORT SIGNER [--claims K] [--rule le|be] [--difficulty D]
+  btpow-chain faucet   --node ws://HOST:PORT SIGNER [--claims K] [--rule le|be|auto] [--difficulty D]
                        [--account SS58] [--btpow PATH] [--backend auto|cpu|cuda|all] [--threads T]
                        [--timeout S] [--json]
   btpow-chain faucet   --chain torus --node URL --account SS58 [same options]
-  btpow-chain register --node URL --netuid N SIGNER [--coldkey SS58] [--rule le|be] [--btpow PATH]
+  btpow-chain register --node URL --netuid N SIGNER [--coldkey SS58] [--rule le|be|auto] [--btpow PATH]
                        [--backend …] [--threads T] [--timeout S] [--json]
   btpow-chain jobs     --node URL (--faucet --account SS58 | --netuid N --hotkey SS58)
                        [--rule le|be] [--difficulty D] [--chain subtensor|torus]
@@ -19,6 +19,8 @@ SIGNER (never a secret on the command line):
   --wallet NAME [--wallet-hotkey NAME] [--wallet-path DIR] [--password-env NAME]
                                   a bittensor wallet: its coldkey for faucet, its hotkey for register;
                                   an encrypted keyfile's password comes from NAME or a no-echo prompt
+--rule auto (faucet, register): the first solution is applied to the best block in a dry run (not
+                                  submitted); a refusal InvalidDifficulty switches to the other order
 exit codes: 0 done, 1 not achieved (refused or timed out), 2 bad input, 3 node or solver failure`;
 
 const FLAGS = {
@@ -119,7 +121,11 @@ function validate(command, raw) {
     o.chain = raw.chain;
   }
   if (raw.rule !== undefined) {
-    if (!['le', 'be'].includes(raw.rule)) throw new UsageError(`--rule: expected le or be, got '${raw.rule}'`);
+    if (command === 'jobs' && raw.rule === 'auto') {
+      throw new UsageError('--rule: expected le or be for jobs (auto needs a dry run of a solution, which jobs does not make)');
+    }
+    const rules = command === 'jobs' ? ['le', 'be'] : ['le', 'be', 'auto'];
+    if (!rules.includes(raw.rule)) throw new UsageError(`--rule: expected ${rules.join(', ').replace(/, ([^,]*)$/, ' or $1')}, got '${raw.rule}'`);
     o.rule = raw.rule;
   }
   if (raw.difficulty !== undefined) o.difficulty = integer('difficulty', raw.difficulty, 0n, U256_MAX);

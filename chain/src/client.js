@@ -5,6 +5,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { EXIT, FailureError, UsageError, explain, poolErrorName, RETRYABLE } from './errors.js';
 import { chooseProfile } from './profiles.js';
 import { Solver, jobLine } from './solver.js';
+import { otherRule, probeSeals, sealPasses } from './rules.js';
 import { loadSigner, walletColdkeyAddress } from './signer.js';
 
 // Mortal-era length in blocks: long enough to get into a block, short enough that a lost
@@ -100,7 +101,13 @@ export async function runClaims(command, options) {
   const specVersion = api.runtimeVersion.specVersion.toNumber();
   const { profile, note } = chooseProfile(options.chain, specName);
   log(`${note}, spec_version ${specVersion}, node ${options.node}`);
-  const rule = rule0 ?? profile.defaultRule;
+  // --rule auto starts with the profile's order and settles it on the runtime's own verdicts (see
+  // probeRule below); any other rule is settled from the start.
+  const auto = rule0 === 'auto';
+  let rule = auto ? profile.defaultRule : (rule0 ?? profile.defaultRule);
+  let ruleSettled = !auto;
+  let probe = null; // the probes' promise (--rule auto)
+  const ruleText = () => (ruleSettled ? rule : `auto (trying ${rule} first)`);
 
   // Who signs, whose account goes into the hash, and the call to build from a solution.
   let pair = null;
@@ -126,7 +133,7 @@ export async function runClaims(command, options) {
       const d = options.difficulty ?? profile.faucetDifficulty;
       difficultyAt = async () => d;
       successEvent = profile.faucetEvent;
-      log(`faucet for ${workAccount}${pair ? `, signed by ${pair.address}` : ', unsigned'}, rule ${rule}, difficulty ${d}`);
+      log(`faucet for ${workAccount}${pair ? `, signed by ${pair.address}` : ', unsigned'}, rule ${ruleText()}, difficulty ${d}`);
     } else {
       if (!profile.registerCall) throw new UsageError(`register: the ${profile.name} profile has no PoW registration`);
       pair = await loadSigner(options.signer, 'hotkey', log);
@@ -137,7 +144,7 @@ export async function runClaims(command, options) {
       buildCall = (work) => profile.registerCall(api, work, { netuid: options.netuid, hotkey: pair.address, coldkey });
       difficultyAt = (hash) => profile.difficulty(api, hash, options.netuid);
       successEvent = profile.registerEvent;
-      log(`register on netuid ${options.netuid}: hotkey ${pair.address} (signer), coldkey ${coldkey}, rule ${rule}`);
+      log(`register on netuid ${options.netuid}: hotkey ${pair.address} (signer), coldkey ${coldkey}, rule ${ruleText()}`);
     }
   } catch (e) {
     await finish(EXIT.badInput);
@@ -156,7 +163,7 @@ export async function runClaims(command, options) {
     return EXIT.nodeOrSolver;
   }
 
-  const heads = new Map(); // block number → { hash, arrived }
+  const heads = new Map(); // block number → { hash, arrived, difficulty }
   let best = null;
   let headSeq = 0;
   let inFlight = false;
@@ -182,6 +189,68 @@ export async function runClaims(command, options) {
     }
   };
 
+  // Gives the solver the best head's job under the current rule.
+  const solveBest = () => {
+    const head = best && heads.get(best.number);
+    if (!head || head.difficulty === undefined || finishing) return;
+    solver.submit({ blockNumber: best.number, blockHash: best.hash, account: workAccount, difficulty: head.difficulty, rule, count: 1 });
+    log(`head ${best.number} ${best.hash.slice(0, 18)}…: solving (d = ${head.difficulty}, rule ${ruleText()})`);
+  };
+
+  // --rule auto: the order is settled once, on the runtime's own verdict.
+  const settleRule = (chosen, why) => {
+    const switched = chosen !== rule;
+    rule = chosen;
+    ruleSettled = true;
+    log(`--rule auto: ${why}: this chain uses rule ${rule}${switched ? '; solving again under it' : ''}`);
+    if (switched) {
+      nextSolution = null;
+      solveBest();
+    }
+  };
+
+  // --rule auto, first way: two probe calls, applied to the best block's state without being
+  // submitted (BlockBuilder_apply_extrinsic as a plain state_call; nothing is stored or paid).
+  // One probe's seal meets the difficulty only when read little-endian, the other only when read
+  // big-endian (rules.js); neither is a real seal. The runtime checks the difficulty before the
+  // seal, so the probe whose order the chain does not use is refused InvalidDifficulty and the
+  // other fails later (InvalidSeal). Exactly one InvalidDifficulty settles the order; any other
+  // pair of answers (the call refused earlier, e.g. per-block limits of the best block's state)
+  // tells nothing, and the second way applies: a real submission's verdict (attempt, below).
+  // Probes are signed with an immortal era: a state call starts no block, so the best block's own
+  // hash, which a mortal era born there needs, is not stored yet.
+  const probeRule = async (at, difficulty) => {
+    const seals = probeSeals(difficulty);
+    if (!seals) {
+      log(`--rule auto: no probe fits difficulty ${difficulty}; the first submission's verdict settles the order`);
+      return;
+    }
+    const verdicts = {};
+    try {
+      const nonce = pair ? (await api.rpc.system.accountNextIndex(pair.address)).toBigInt() : null;
+      for (const order of ['le', 'be']) {
+        let tx = buildCall({ blockNumber: at.number, nonce: 0n, seal: seals[order] });
+        if (pair) tx = await tx.signAsync(pair, { nonce, era: 0 });
+        const raw = await withTimeout(api.rpc.state.call('BlockBuilder_apply_extrinsic', tx.toHex(), at.hash), 30000, 'the dry run');
+        const result = api.createType('ApplyExtrinsicResult', raw);
+        if (result.isErr) verdicts[order] = `invalid transaction ${JSON.stringify(result.asErr.toJSON())}`;
+        else if (result.asOk.isErr) verdicts[order] = dispatchErrorName(api, result.asOk.asErr);
+        else verdicts[order] = 'accepted';
+      }
+    } catch (e) {
+      log(`--rule auto: the node cannot dry-run a call (${e.message}); the first submission's verdict settles the order`);
+      return;
+    }
+    if (ruleSettled || finishing) return;
+    const refused = ['le', 'be'].filter((order) => verdicts[order] === 'InvalidDifficulty');
+    if (refused.length === 1) {
+      const chosen = otherRule(refused[0]);
+      settleRule(chosen, `dry runs at block ${at.number} refused the probe seal that only rule ${refused[0]} accepts as InvalidDifficulty, and answered ${verdicts[chosen]} to the one that only rule ${chosen} accepts`);
+    } else {
+      log(`--rule auto: dry runs at block ${at.number} answered ${verdicts.le} (le probe) and ${verdicts.be} (be probe), which does not tell the order; the first submission's verdict settles it`);
+    }
+  };
+
   const attempt = async (s) => {
     inFlight = true;
     const head = heads.get(s.blockNumber);
@@ -193,10 +262,21 @@ export async function runClaims(command, options) {
     };
     let tSubmit;
     try {
-      let tx = buildCall({ blockNumber: s.blockNumber, nonce: s.nonce, seal: s.seal });
+      const work = { blockNumber: s.blockNumber, nonce: s.nonce, seal: s.seal };
+      let nonce = null;
       if (pair) {
         const chainNonce = (await api.rpc.system.accountNextIndex(pair.address)).toBigInt();
-        const nonce = localNonce !== null && localNonce > chainNonce ? localNonce : chainNonce;
+        nonce = localNonce !== null && localNonce > chainNonce ? localNonce : chainNonce;
+      }
+      if (!ruleSettled && probe) {
+        await probe;
+        if (s.rule !== rule) { // the probes switched the order: the solver works under the other rule
+          inFlight = false;
+          return;
+        }
+      }
+      let tx = buildCall(work);
+      if (pair) {
         const era = api.createType('ExtrinsicEra', { current: best.number, period: ERA_PERIOD });
         tx = await tx.signAsync(pair, { nonce, era, blockHash: best.hash });
         localNonce = nonce + 1n;
@@ -233,14 +313,24 @@ export async function runClaims(command, options) {
       if (!name) record.explanation = `the node refused the transaction: ${e.message}`;
     }
     delete record.unsub;
+    if (record.error === 'InvalidDifficulty' && !ruleSettled) {
+      record.explanation = `--rule auto: this chain does not read seals as rule ${rule}; switching to rule ${otherRule(rule)}`;
+    }
     if (record.error && !record.explanation) record.explanation = explain(record.error, { rule });
     report(record);
+    if (record.result === 'success' && !ruleSettled && !sealPasses(s.seal, head.difficulty, otherRule(rule))) {
+      settleRule(rule, `the runtime accepted a rule-${rule} seal that fails rule ${otherRule(rule)}`);
+    }
     if (record.result === 'success') {
       claims += 1;
       log(`accepted (${claims}/${wanted}): head→submit ${record.head_to_submit_ms} ms, submit→inclusion ${record.submit_to_inclusion_ms} ms`);
       if (claims >= wanted) { end(EXIT.done); return; }
     } else if (RETRYABLE.has(record.error)) {
       log(`${record.error}: ${record.explanation}; trying again on a newer head`);
+    } else if (record.error === 'InvalidDifficulty' && !ruleSettled) {
+      settleRule(otherRule(rule), `the runtime refused a rule-${rule} seal as InvalidDifficulty`);
+      inFlight = false;
+      return;
     } else {
       end(EXIT.notAchieved, `${record.error}: ${record.explanation}`);
       return;
@@ -254,6 +344,7 @@ export async function runClaims(command, options) {
   solver.on('solution', (s) => {
     if (finishing) return;
     if (!fresh(s)) return; // its head aged out; the solver already works on a newer one
+    if (s.rule !== rule) return; // solved before --rule auto switched the order
     if (inFlight) { nextSolution = s; return; }
     attempt(s).catch((e) => end(EXIT.nodeOrSolver, `unexpected failure: ${e.message}`));
   });
@@ -274,8 +365,9 @@ export async function runClaims(command, options) {
       return;
     }
     if (seq !== headSeq || finishing) return; // a newer head arrived meanwhile
-    solver.submit({ blockNumber: number, blockHash: hash, account: workAccount, difficulty, rule, count: 1 });
-    log(`head ${number} ${hash.slice(0, 18)}…: solving (d = ${difficulty}, rule ${rule})`);
+    heads.get(number).difficulty = difficulty;
+    solveBest();
+    if (!ruleSettled && !probe) probe = probeRule({ number, hash }, difficulty).catch((e) => log(`--rule auto: the probes failed (${e.message})`));
   };
 
   try {

@@ -43,6 +43,16 @@ describe('subtensor spec 200 (be, pow-faucet)', { skip, concurrency: false, time
     assert.match(r.stdout, /refused: InvalidDifficulty: .*try --rule be/);
   });
 
+  test('--rule auto: dry runs of two probe seals find the big-endian order, then the claim succeeds under be', { timeout: 180000 }, async () => {
+    const r = await runCli(['faucet', '--node', chain.url, '--dev', 'Alice', '--rule', 'auto', '--json', ...SOLVER_ARGS]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /rule auto \(trying le first\)/);
+    assert.match(r.stderr, /--rule auto: dry runs at block \d+ refused the probe seal that only rule le accepts as InvalidDifficulty, and answered InvalidSeal to the one that only rule be accepts: this chain uses rule be/);
+    assert.equal(r.attempts.length, 1, r.stdout); // no rule-le solution was submitted
+    assert.equal(r.attempts[0].result, 'success');
+    assert.equal(r.attempts[0].rule, 'be');
+  });
+
   test('work for another account than the signer is refused as InvalidSeal', { timeout: 180000 }, async () => {
     const r = await runCli(['faucet', '--node', chain.url, '--dev', 'Alice', '--rule', 'be', '--account', bob.address, '--json', ...SOLVER_ARGS]);
     assert.equal(r.code, 1);

@@ -32,4 +32,14 @@ describe('torus runtime 23 (be, unsigned faucet)', { skip, concurrency: false, t
     assert.match(r.stderr, /profile torus \(detected from runtime torus-runtime\)/);
     assert.match(r.stdout, /refused: InvalidDifficulty: .*try --rule be/);
   });
+
+  test('--rule auto on the unsigned faucet: the probes confirm the profile\'s big-endian order', { timeout: 180000 }, async () => {
+    const key = chain.keyring.addFromUri('//btpow-chain-torus-test-3').address;
+    const r = await runCli(['faucet', '--node', chain.url, '--account', key, '--rule', 'auto', '--json', ...SOLVER_ARGS]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /rule auto \(trying be first\)/);
+    assert.match(r.stderr, /--rule auto: dry runs at block \d+ refused the probe seal that only rule le accepts as InvalidDifficulty, and answered InvalidSeal to the one that only rule be accepts: this chain uses rule be/);
+    assert.equal(r.attempts.at(-1).rule, 'be');
+    assert.equal(r.attempts.at(-1).result, 'success');
+  });
 });

@@ -11,6 +11,7 @@ import { parseArgs } from '../src/args.js';
 import { UsageError, explain, poolErrorName } from '../src/errors.js';
 import { chooseProfile, torus, subtensor } from '../src/profiles.js';
 import { jobLine } from '../src/solver.js';
+import { otherRule, probeSeals, sealPasses } from '../src/rules.js';
 import { decryptKeyfile, keyfileKind, parseKeyfileJson } from '../src/keyfile.js';
 import { loadSigner, walletColdkeyAddress } from '../src/signer.js';
 import { CLI, PACKAGE_DIR } from './support/harness.js';
@@ -35,7 +36,7 @@ test('faucet: defaults and a dev signer', () => {
 test('every bad value names its flag and the expected form', () => {
   usage(['faucet', '--dev', 'Alice'], /--node: required/);
   usage(['faucet', '--node', 'http://x', '--dev', 'Alice'], /--node: expected ws:\/\//);
-  usage(['faucet', ...NODE, '--dev', 'Alice', '--rule', 'sdk'], /--rule: expected le or be/);
+  usage(['faucet', ...NODE, '--dev', 'Alice', '--rule', 'sdk'], /--rule: expected le, be or auto, got 'sdk'/);
   usage(['faucet', ...NODE, '--dev', 'Alice', '--claims', '0'], /--claims: expected 1…/);
   usage(['faucet', ...NODE, '--dev', 'Alice', '--difficulty', '-5'], /--difficulty: expected a whole number/);
   usage(['faucet', ...NODE, '--dev', 'Zed'], /--dev: expected one of Alice/);
@@ -77,6 +78,12 @@ test('jobs: faucet and register targets', () => {
   assert.equal(r.target, 'register');
   assert.equal(r.netuid, 3);
   assert.equal(r.rule, 'be');
+});
+
+test('--rule auto: faucet and register take it, jobs refuses it', () => {
+  assert.equal(parseArgs(['faucet', ...NODE, '--dev', 'Alice', '--rule', 'auto']).options.rule, 'auto');
+  assert.equal(parseArgs(['register', ...NODE, '--netuid', '1', '--dev', 'Bob', '--rule', 'auto']).options.rule, 'auto');
+  usage(['jobs', ...NODE, '--faucet', '--account', ALICE, '--rule', 'auto'], /--rule: expected le or be for jobs/);
 });
 
 test('the job line carries only the keys the solver takes', () => {
@@ -138,4 +145,29 @@ test('secret URIs from an environment variable or a file; a bad one is not echoe
     (e) => e instanceof UsageError && !e.message.includes('nor a mnemonic'));
   await assert.rejects(loadSigner({ kind: 'suri-env', name: 'BTPOW_CHAIN_TEST_UNSET' }), /is not set/);
   await assert.rejects(loadSigner({ kind: 'suri-file', path: '/nonexistent/suri' }), /--suri-file: cannot read/);
+});
+
+test('sealPasses agrees with the comparator edge vectors under le and be', () => {
+  const vectors = JSON.parse(readFileSync(join(PACKAGE_DIR, '..', 'tests', 'data', 'vectors.json'), 'utf8'));
+  const edges = vectors.comparator_edge_vectors;
+  assert.ok(edges.length > 0);
+  for (const v of edges) {
+    const d = BigInt(v.difficulty);
+    assert.equal(sealPasses(`0x${v.seal_for_le_rule}`, d, 'le'), v.chain_ok, `le d=${v.difficulty} x=${v.x_hex}`);
+    assert.equal(sealPasses(`0x${v.seal_for_be_rules}`, d, 'be'), v.chain_ok, `be d=${v.difficulty} x=${v.x_hex}`);
+  }
+  assert.equal(otherRule('le'), 'be');
+  assert.equal(otherRule('be'), 'le');
+});
+
+test('probeSeals: one seal only le accepts and one only be accepts, where d tells them apart', () => {
+  for (const d of [2n, 1_000_000n, 10n ** 18n, (1n << 247n)]) {
+    const p = probeSeals(d);
+    assert.ok(p, `d = ${d}`);
+    assert.ok(sealPasses(p.le, d, 'le') && !sealPasses(p.le, d, 'be'));
+    assert.ok(sealPasses(p.be, d, 'be') && !sealPasses(p.be, d, 'le'));
+  }
+  assert.equal(probeSeals(0n), null);
+  assert.equal(probeSeals(1n), null);
+  assert.equal(probeSeals((1n << 256n) - 1n), null);
 });
