@@ -339,9 +339,9 @@ btpow_status btpow_solver_stats(const btpow_solver* solver, btpow_stats* stats) 
         out.candidates = s.total.candidates;
         out.solutions = s.total.solutions;
         out.compute_errors = s.total.compute_errors;
-        out.rate_10s = s.total.rate_10s;
-        out.rate_60s = s.total.rate_60s;
-        out.rate_total = s.total.rate_total;
+        out.rate_10s = s.total.rate_10s.value_or(0.0);
+        out.rate_60s = s.total.rate_60s.value_or(0.0);
+        out.rate_total = s.total.rate_total.value_or(0.0);
         out.seconds = s.seconds;
         out.job_id = s.job_id;
         out.job_hashes = s.job_hashes;

@@ -23,6 +23,11 @@ double seconds_between(Clock::time_point a, Clock::time_point b) {
     return std::chrono::duration<double>(b - a).count();
 }
 
+// A total rate: the sum of the rates that have data; empty while none has.
+void add_rate(std::optional<double>& total, const std::optional<double>& rate) {
+    if (rate) total = total.value_or(0.0) + *rate;
+}
+
 struct JobState {
     Job job;
     std::uint64_t id = 0;
@@ -218,9 +223,9 @@ Stats Solver::stats() const {
         d.candidates = s.candidates.load(std::memory_order_relaxed);
         d.solutions = s.solutions.load(std::memory_order_relaxed);
         d.compute_errors = s.compute_errors.load(std::memory_order_relaxed);
-        d.rate_10s = s.hashrate.rate(10.0, now, d.hashes).value_or(0.0);
-        d.rate_60s = s.hashrate.rate(60.0, now, d.hashes).value_or(0.0);
-        d.rate_total = out.seconds > 0 ? double(d.hashes) / out.seconds : 0.0;
+        d.rate_10s = s.hashrate.rate(10.0, now, d.hashes);
+        d.rate_60s = s.hashrate.rate(60.0, now, d.hashes);
+        if (out.seconds > 0) d.rate_total = double(d.hashes) / out.seconds;
         d.failed = s.failed;
         d.failure = s.failure;
         out.total.threads += d.threads;
@@ -228,9 +233,9 @@ Stats Solver::stats() const {
         out.total.candidates += d.candidates;
         out.total.solutions += d.solutions;
         out.total.compute_errors += d.compute_errors;
-        out.total.rate_10s += d.rate_10s;
-        out.total.rate_60s += d.rate_60s;
-        out.total.rate_total += d.rate_total;
+        add_rate(out.total.rate_10s, d.rate_10s);
+        add_rate(out.total.rate_60s, d.rate_60s);
+        add_rate(out.total.rate_total, d.rate_total);
         out.devices.push_back(std::move(d));
     }
     if (impl_->current_) {

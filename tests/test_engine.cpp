@@ -131,7 +131,8 @@ TEST_CASE("stats count every hashed nonce and rates are positive while hashing",
     CHECK(a.total.hashes > 0);
     CHECK(a.total.hashes == b.total.hashes);  // paused: nothing more is counted
     CHECK(a.job_hashes == a.total.hashes);    // one job: the two counters agree exactly
-    CHECK(a.total.rate_total > 0);
+    REQUIRE(a.total.rate_total.has_value());
+    CHECK(*a.total.rate_total > 0);
     CHECK(a.total.compute_errors == 0);
 }
 

@@ -24,11 +24,13 @@ void write_stderr(std::string_view text) {
 }
 
 // The rate the estimates use: the most recent window that has data.
-double current_rate(const DeviceStats& stats) {
-    if (stats.rate_10s > 0) return stats.rate_10s;
-    if (stats.rate_60s > 0) return stats.rate_60s;
+std::optional<double> current_rate(const DeviceStats& stats) {
+    if (stats.rate_10s) return stats.rate_10s;
+    if (stats.rate_60s) return stats.rate_60s;
     return stats.rate_total;
 }
+
+std::string rate_text(const std::optional<double>& rate) { return rate ? human_rate(*rate) : "no rate yet"; }
 
 }  // namespace
 
@@ -41,17 +43,17 @@ double chance_of_solution(const Difficulty& difficulty, double seals) {
 
 std::string status_text(const Stats& stats, const Difficulty& difficulty) {
     const DeviceStats& total = stats.total;
-    std::string text = fmt::format("{} 10s, {} 60s, {} avg", human_rate(total.rate_10s), human_rate(total.rate_60s),
-                                   human_rate(total.rate_total));
+    std::string text = fmt::format("{} 10s, {} 60s, {} avg", rate_text(total.rate_10s), rate_text(total.rate_60s),
+                                   rate_text(total.rate_total));
     for (const DeviceStats& device : stats.devices) {
         if (device.failed)
             text += fmt::format(" | {} failed", device.id);
         else
-            text += fmt::format(" | {} {}", device.id, human_rate(device.rate_10s));
+            text += fmt::format(" | {} {}", device.id, rate_text(device.rate_10s));
     }
     text += fmt::format(" | job {} seals in {}", human_count(static_cast<double>(stats.job_hashes)),
                         human_duration(stats.job_seconds));
-    const double rate = current_rate(total);
+    const double rate = current_rate(total).value_or(0.0);
     const double d = difficulty.approx();
     if (rate > 0) {
         text += fmt::format(" | expect {}", human_duration(d / rate));

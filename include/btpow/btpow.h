@@ -108,7 +108,8 @@ typedef struct btpow_solution {
     double seconds;  /* since the job was submitted */
 } btpow_solution;
 
-/* Totals over every device of a solver; rates are seals per second. */
+/* Totals over every device of a solver; rates are seals per second, 0 also when there is no
+ * interval to measure over yet (where the C++ API's rate is empty). */
 typedef struct btpow_stats {
     uint64_t hashes, candidates, solutions, compute_errors;
     double rate_10s, rate_60s, rate_total;

@@ -60,7 +60,10 @@ struct SolverOptions : DeviceOptions {
     SolutionCallback on_solution;              // optional, besides wait_for()
 };
 
-// Counters are exact: hashes are nonces actually hashed. Rates are seals per second.
+// Counters are exact: hashes are nonces actually hashed. Rates are seals per second, over the last
+// 10 s, the last 60 s (from the solver's start while it is younger than that) and since the
+// start; a rate is empty when there is no interval to measure over yet, never a made-up 0. An
+// idle device's rate is a measured 0.
 struct DeviceStats {
     std::string id;        // "cpu", "cuda:0", ...
     std::string backend;   // "cpu" or "cuda"
@@ -70,8 +73,8 @@ struct DeviceStats {
     std::uint64_t candidates = 0;
     std::uint64_t solutions = 0;
     std::uint64_t compute_errors = 0;                   // candidates the reference refuted
-    double rate_10s = 0, rate_60s = 0, rate_total = 0;  // 0 until the device has hashed a while
-    bool failed = false;                                // dropped after a failure; see failure
+    std::optional<double> rate_10s, rate_60s, rate_total;  // total: the sum of the devices that have one
+    bool failed = false;                                   // dropped after a failure; see failure
     std::string failure;
 };
 

@@ -258,7 +258,9 @@ class Solver:
             yield solution
 
     def stats(self) -> dict:
-        """Counters (exact) and rates (seals/s over 10 s, 60 s, total) per device and in total."""
+        """Counters (exact) and rates (seals/s over 10 s, 60 s, total) per device and in total.
+
+        A rate is None when there is no interval to measure over yet, never a made-up 0."""
         return self._native.stats()
 
     def pause(self) -> None:

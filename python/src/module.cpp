@@ -224,6 +224,10 @@ py::tuple verify(const JobSpec& spec, std::uint64_t nonce) {
     return py::make_tuple(from_hash(v.block_and_hotkey_hash), from_hash(v.seal), v.le, v.be, v.sdk, v.passes(job.rule));
 }
 
+py::object optional_float(const std::optional<double>& value) {
+    return value ? py::object(py::float_(*value)) : py::object(py::none());
+}
+
 py::dict device_stats(const btpow::DeviceStats& d) {
     py::dict out;
     out["id"] = d.id;
@@ -234,9 +238,9 @@ py::dict device_stats(const btpow::DeviceStats& d) {
     out["candidates"] = d.candidates;
     out["solutions"] = d.solutions;
     out["compute_errors"] = d.compute_errors;
-    out["rate_10s"] = d.rate_10s;
-    out["rate_60s"] = d.rate_60s;
-    out["rate_total"] = d.rate_total;
+    out["rate_10s"] = optional_float(d.rate_10s);
+    out["rate_60s"] = optional_float(d.rate_60s);
+    out["rate_total"] = optional_float(d.rate_total);
     out["failed"] = d.failed;
     out["failure"] = d.failure;
     return out;

@@ -138,6 +138,8 @@ def test_solver_solves_the_demo_job(demo_job):
         assert solution.seal == btpow.verify(demo_job, solution.nonce).seal
         stats = solver.stats()
         assert stats["job_id"] == job_id and stats["total"]["hashes"] > 0 and stats["devices"]
+        for rate in ("rate_10s", "rate_60s", "rate_total"):  # float, or None without an interval yet
+            assert stats["total"][rate] is None or stats["total"][rate] >= 0
     began = time.monotonic()
     while solver.wait(timeout=0.2) is not None:  # stopped: what is left drains, then None at once
         pass
