@@ -72,7 +72,7 @@ struct DeviceStats {
     std::uint64_t hashes = 0;
     std::uint64_t candidates = 0;
     std::uint64_t solutions = 0;
-    std::uint64_t compute_errors = 0;                   // candidates the reference refuted
+    std::uint64_t compute_errors = 0;                      // candidates the reference refuted
     std::optional<double> rate_10s, rate_60s, rate_total;  // total: the sum of the devices that have one
     bool failed = false;                                   // dropped after a failure; see failure
     std::string failure;
