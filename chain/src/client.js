@@ -270,7 +270,9 @@ export async function runClaims(command, options) {
       }
       if (!ruleSettled && probe) {
         await probe;
-        if (s.rule !== rule) { // the probes switched the order: the solver works under the other rule
+        // The probes switched the order (the solver works under the other rule now), or the head
+        // aged out meanwhile.
+        if (s.rule !== rule || !fresh(s)) {
           inFlight = false;
           return;
         }
@@ -344,7 +346,7 @@ export async function runClaims(command, options) {
   solver.on('solution', (s) => {
     if (finishing) return;
     if (!fresh(s)) return; // its head aged out; the solver already works on a newer one
-    if (s.rule !== rule) return; // solved before --rule auto switched the order
+    if (s.rule && s.rule !== rule) return; // solved before --rule auto switched the order
     if (inFlight) { nextSolution = s; return; }
     attempt(s).catch((e) => end(EXIT.nodeOrSolver, `unexpected failure: ${e.message}`));
   });
