@@ -273,7 +273,7 @@ export async function runClaims(command, options) {
         // The probes switched the order (the solver works under the other rule now), or the head
         // aged out meanwhile.
         if (s.rule !== rule || !fresh(s)) {
-          inFlight = false;
+          takeNext(s.blockNumber);
           return;
         }
       }
@@ -337,10 +337,18 @@ export async function runClaims(command, options) {
       end(EXIT.notAchieved, `${record.error}: ${record.explanation}`);
       return;
     }
+    takeNext(s.blockNumber + 1);
+  };
+
+  // Ends an attempt: the solution that arrived meanwhile, if it is still fresh, for a block from
+  // minBlock on, and under the current rule, goes next.
+  const takeNext = (minBlock) => {
     inFlight = false;
     const next = nextSolution;
     nextSolution = null;
-    if (next && fresh(next) && next.blockNumber > s.blockNumber) attempt(next);
+    if (next && fresh(next) && next.blockNumber >= minBlock && (!next.rule || next.rule === rule)) {
+      attempt(next).catch((e) => end(EXIT.nodeOrSolver, `unexpected failure: ${e.message}`));
+    }
   };
 
   solver.on('solution', (s) => {
