@@ -178,6 +178,16 @@ def _interrupt_after(seconds):
     threading.Timer(seconds, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
 
 
+@pytest.fixture
+def ctrl_c_raises():
+    """SIGINT raises KeyboardInterrupt during the test, also where the interpreter started with
+    SIGINT ignored (a background job, nohup), a disposition that Python keeps."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("ctrl_c_raises")
 def test_ctrl_c_interrupts_a_scan_promptly():
     job = btpow.Job(account=ALICE, difficulty=M)
     _interrupt_after(0.3)
@@ -187,6 +197,7 @@ def test_ctrl_c_interrupts_a_scan_promptly():
     assert time.monotonic() - began < 0.3 + 0.15
 
 
+@pytest.mark.usefixtures("ctrl_c_raises")
 def test_ctrl_c_interrupts_a_wait_promptly():
     with btpow.Solver(backend="cpu", threads=1) as solver:
         solver.submit(btpow.Job(account=ALICE, difficulty=M))
