@@ -20,6 +20,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -51,9 +52,15 @@ struct StdoutTarget {
 
 // The CLI as a child process with its three standard streams on pipes. Reading polls both output
 // pipes so that a chatty stderr never blocks the child.
+//
+// The child starts with the stop signals (SIGINT, SIGTERM, SIGHUP) at their defaults, as from a
+// terminal, however the tests were started: nohup or a background job leave SIGHUP or SIGINT
+// ignored, and btpow keeps ignoring a signal that it was started with ignored. Those named in
+// ignored_stop_signals are handed on ignored instead.
 class CliProcess {
 public:
-    explicit CliProcess(const std::vector<std::string>& args, const StdoutTarget& target = {}) {
+    explicit CliProcess(const std::vector<std::string>& args, const StdoutTarget& target = {},
+                        const std::vector<int>& ignored_stop_signals = {}) {
         std::signal(SIGPIPE, SIG_IGN);  // a child that exits early must not kill the test
         int in[2], out[2], err[2];
         REQUIRE(pipe2(in, O_CLOEXEC) == 0);
@@ -74,7 +81,28 @@ public:
         std::vector<char*> argv;
         for (std::string& arg : argv_storage) argv.push_back(arg.data());
         argv.push_back(nullptr);
-        const int spawned = posix_spawn(&pid_, BTPOW_CLI_PATH, &actions, nullptr, argv.data(), environ);
+        posix_spawnattr_t attributes;
+        posix_spawnattr_init(&attributes);
+        sigset_t to_default;
+        sigemptyset(&to_default);
+        std::vector<std::pair<int, struct sigaction>> restore;
+        for (const int stop_signal : {SIGINT, SIGTERM, SIGHUP}) {
+            if (std::find(ignored_stop_signals.begin(), ignored_stop_signals.end(), stop_signal) ==
+                ignored_stop_signals.end()) {
+                sigaddset(&to_default, stop_signal);
+                continue;
+            }
+            struct sigaction ignore {};
+            ignore.sa_handler = SIG_IGN;
+            struct sigaction previous {};
+            sigaction(stop_signal, &ignore, &previous);  // inherited through the spawn
+            restore.emplace_back(stop_signal, previous);
+        }
+        posix_spawnattr_setsigdefault(&attributes, &to_default);
+        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
+        const int spawned = posix_spawn(&pid_, BTPOW_CLI_PATH, &actions, &attributes, argv.data(), environ);
+        for (const auto& [stop_signal, previous] : restore) sigaction(stop_signal, &previous, nullptr);
+        posix_spawnattr_destroy(&attributes);
         posix_spawn_file_actions_destroy(&actions);
         close(in[0]);
         close(out[1]);

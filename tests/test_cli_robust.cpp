@@ -357,6 +357,19 @@ TEST_CASE("cli: stop signals end a long solve cleanly with 128 + the signal", "[
     }
 }
 
+TEST_CASE("cli: a stop signal that btpow was started with ignored stays ignored (nohup)", "[cli][feed]") {
+    CliProcess process(solve_args({"--difficulty", kImpossible, "--json", "--quiet"}), {}, {SIGHUP});
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    process.signal(SIGHUP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    process.signal(SIGTERM);  // still running: SIGHUP did nothing
+    const CliResult result = process.finish(std::chrono::seconds(20));
+    INFO(result.err);
+    CHECK(result.exit_code == 143);
+    CHECK(result.err.find("stopped by SIGTERM") != std::string::npos);
+    CHECK(result.err.find("SIGHUP") == std::string::npos);
+}
+
 TEST_CASE("cli: a signal during a stream of solutions never cuts a line", "[cli][feed]") {
     CliProcess process(kFeedArgs);
     process.write(job_line(8, block_hash_of(8), "\"20000\"", ",\"count\":1000000000"));
