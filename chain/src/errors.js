@@ -27,6 +27,8 @@ const REMEDIES = {
   SubnetNotExists: 'no subnet has this netuid on this chain; check --netuid',
   NetworkDoesNotExist: 'no subnet has this netuid on this chain; check --netuid',
   TooManyRegistrationsThisBlock: 'the subnet takes no more registrations in this block; it retries on a later head',
+  ExhaustsResources:
+    'the node\'s pool refused the call for lack of room (for register: the subnet took its most registrations for this interval); it retries on later heads until --timeout',
   TooManyRegistrationsThisInterval: 'the subnet reached its registrations for this interval; wait for the next interval',
   MaxAllowedUIdsNotAllowed: 'the subnet is full; try another netuid',
   NoNeuronIdAvailable: 'the subnet is full; try another netuid',
@@ -51,7 +53,7 @@ export function explain(name, { rule } = {}) {
 }
 
 /** Errors after which solving the next head may succeed (the work aged out, a busy block). */
-export const RETRYABLE = new Set(['InvalidWorkBlock', 'Stale', 'Future', 'TooManyRegistrationsThisBlock']);
+export const RETRYABLE = new Set(['InvalidWorkBlock', 'Stale', 'Future', 'TooManyRegistrationsThisBlock', 'ExhaustsResources']);
 
 /**
  * Names a transaction-pool rejection (RPC error 1010) the way a dispatch error is named.
@@ -62,6 +64,7 @@ export function poolErrorName(message, profile) {
   const m = String(message);
   if (/stale|outdated/i.test(m)) return 'Stale';
   if (/future/i.test(m)) return 'Future';
+  if (/exhausts?\s*(resources|the block)/i.test(m)) return 'ExhaustsResources';
   if (/ancient|birth/i.test(m)) return 'InvalidWorkBlock';
   if (/payment|inability to pay/i.test(m)) return 'Payment';
   if (/bad ?proof|bad signature/i.test(m)) return 'BadProof';

@@ -78,6 +78,29 @@ describe('subtensor spec 200 (be, pow-faucet)', { skip, concurrency: false, time
     assert.match(again.stdout, /refused: (AlreadyRegistered|HotKeyAlreadyRegisteredInSubNet): /);
   });
 
+  // The fallback of --rule auto: the best block already holds netuid 3's one registration for a
+  // block, so both probes are refused before the difficulty check (TooManyRegistrationsThisBlock).
+  // The first submission, under le, goes into the next block and is refused InvalidDifficulty
+  // there, and the order switches. (The interval's limit is raised first: the node's pool refuses
+  // registrations beyond it, ExhaustsResources.)
+  test('--rule auto: probes that tell nothing, then a refused submission switches to be', { timeout: 240000 }, async () => {
+    const { api } = chain;
+    assert.equal((await api.query.subtensorModule.maxRegistrationsPerBlock(3)).toNumber(), 1);
+    await chain.send(api.tx.sudo.sudo(api.tx.adminUtils.sudoSetTargetRegistrationsPerInterval(3, 100)), alice);
+    const first = await runCli(['register', '--node', chain.url, '--netuid', '3', '--dev', 'Dave', '--coldkey', alice.address,
+      '--rule', 'be', ...SOLVER_ARGS]);
+    assert.equal(first.code, 0, first.stderr);
+    const r = await runCli(['register', '--node', chain.url, '--netuid', '3', '--dev', 'Eve', '--coldkey', alice.address,
+      '--rule', 'auto', '--json', ...SOLVER_ARGS]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /--rule auto: dry runs at block \d+ answered TooManyRegistrationsThisBlock \(le probe\) and TooManyRegistrationsThisBlock \(be probe\)/);
+    assert.match(r.stderr, /--rule auto: the runtime refused a rule-le seal as InvalidDifficulty: this chain uses rule be; solving again under it/);
+    assert.deepEqual(r.attempts.map((a) => a.error), ['InvalidDifficulty', null], r.stdout);
+    assert.match(r.attempts[0].explanation, /switching to rule be/);
+    assert.equal(r.attempts[1].result, 'success');
+    assert.equal(r.attempts[1].rule, 'be');
+  });
+
   for (const kind of ['plain', 'encrypted']) {
     test(`faucet signed by a ${kind} wallet coldkey keyfile`, { timeout: 180000 }, async () => {
       const { api } = chain;

@@ -102,6 +102,8 @@ test('refusals are explained by name', () => {
   assert.match(explain('HotKeyAlreadyRegisteredInSubNet'), /already has a uid/);
   assert.equal(poolErrorName('1010: {"invalid":{"stale":null}}'), 'Stale');
   assert.equal(poolErrorName('1010: {"invalid":{"future":null}}'), 'Future');
+  assert.equal(poolErrorName('1010: {"invalid":{"exhaustsResources":null}}'), 'ExhaustsResources');
+  assert.equal(poolErrorName('1010: Invalid Transaction: Transaction would exhaust the block limits'), 'ExhaustsResources');
   assert.equal(poolErrorName('1010: {"invalid":{"custom":0}}', torus), 'BalanceTooHigh');
   assert.equal(poolErrorName('1010: {"invalid":{"custom":0}}', subtensor), null);
 });
