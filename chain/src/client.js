@@ -262,12 +262,6 @@ export async function runClaims(command, options) {
     };
     let tSubmit;
     try {
-      const work = { blockNumber: s.blockNumber, nonce: s.nonce, seal: s.seal };
-      let nonce = null;
-      if (pair) {
-        const chainNonce = (await api.rpc.system.accountNextIndex(pair.address)).toBigInt();
-        nonce = localNonce !== null && localNonce > chainNonce ? localNonce : chainNonce;
-      }
       if (!ruleSettled && probe) {
         await probe;
         // The probes switched the order (the solver works under the other rule now), or the head
@@ -277,8 +271,10 @@ export async function runClaims(command, options) {
           return;
         }
       }
-      let tx = buildCall(work);
+      let tx = buildCall({ blockNumber: s.blockNumber, nonce: s.nonce, seal: s.seal });
       if (pair) {
+        const chainNonce = (await api.rpc.system.accountNextIndex(pair.address)).toBigInt();
+        const nonce = localNonce !== null && localNonce > chainNonce ? localNonce : chainNonce;
         const era = api.createType('ExtrinsicEra', { current: best.number, period: ERA_PERIOD });
         tx = await tx.signAsync(pair, { nonce, era, blockHash: best.hash });
         localNonce = nonce + 1n;
