@@ -584,8 +584,8 @@ def v1_vectors():
     hit_case("start_at_hit", probe, int(base["difficulty"]), int(base["first"]), 1)
     hit_case("start_after_hit", probe, int(base["difficulty"]), int(base["first"]) + 1, 1)
 
-    # The difficulty edges of each seal found above (each passes d >= 300, so its edge is far
-    # from d = 1): d = floor(M / x) passes and is the largest that does; one more fails.
+    # The difficulty edges of each seal found above (each passes d > 1, so its edge is not the
+    # trivial one): d = floor(M / x) passes and is the largest that does; one more fails.
     seen = set()
     for job, nonce in edges:
         if (job, nonce) not in seen:
