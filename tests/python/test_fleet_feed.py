@@ -1,0 +1,91 @@
+"""The fleet driver's job feed and solution objects (btpow._fleet_feed) against the CLI's: the same
+keys accepted and refused, the same solution keys (plus "worker"). No Dask needed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+import btpow
+from btpow import _fleet_feed as feed
+
+ALICE = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+ALICE_HEX = "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"
+ZERO_HASH = "0x" + "00" * 32
+CLI = os.environ.get("BTPOW_CLI", "")
+
+
+def line(**values) -> str:
+    base = {"block_number": 7, "block_hash": ZERO_HASH, "account": ALICE, "difficulty": "1000"}
+    base.update(values)
+    return json.dumps({k: v for k, v in base.items() if v is not None})
+
+
+def test_old_seal_line_is_normalised():
+    job = feed.parse_job_line(line(count=3, rule="be", **{"x-anything": [1, {"a": 2}]}), 1, "le", 1)
+    assert job.kind == "old" and job.count == 3
+    assert job.fields == {"block_number": 7, "block_hash": ZERO_HASH, "account": ALICE_HEX, "difficulty": "1000",
+                          "rule": "be"}
+    assert job.job == btpow.Job(block_hash=ZERO_HASH, account=ALICE, difficulty=1000, rule="be", block_number=7)
+    assert feed.parse_job_line(line(seal="old", difficulty=2**200), 2, "sdk", 5).fields["difficulty"] == str(2**200)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[]", "--jobs line 4: expected a JSON object {…}, got an array"),
+    ("{", "--jobs line 4: not valid JSON"),
+    (line(rulez="be"), 'unknown key "rulez"'),
+    (line(netuid=1), 'unknown key "netuid" for the old seal'),
+    (line(account=None), "--jobs line 4, account: missing"),
+    (line(block_hash="0x12"), "--jobs line 4, block_hash:"),
+    (line(block_number=1.5), "--jobs line 4, block_number: expected a decimal integer"),
+    (line(block_number=-1), "--jobs line 4, block_number:"),
+    (line(count=0), "--jobs line 4, count: expected 1.."),
+    (line(rule="xx"), "--jobs line 4, rule:"),
+    (line(seal="v2"), '--jobs line 4, seal: expected "old" or "v1"'),
+    (line(difficulty={"a": 1}), "--jobs line 4, difficulty: expected a string or a number, got an object"),
+    ('{"block_number":1,"block_number":2}', '"block_number": duplicate key'),
+    ("[" * 100000 + "]" * 100000, "--jobs line 4:"),
+])
+def test_refused_lines_name_the_line_and_key(text, message):
+    with pytest.raises(feed.FeedError) as error:
+        feed.parse_job_line(text, 4, "le", 1)
+    assert message in str(error.value)
+
+
+def test_v1_line():
+    text = json.dumps({"seal": "v1", "block_number": 9, "block_hash": ZERO_HASH, "netuid": 3, "hotkey": ALICE,
+                       "coldkey": ALICE_HEX, "difficulty": "1000", "count": 2})
+    if not feed.v1_supported():
+        with pytest.raises(feed.FeedError, match="cannot solve the v1 seal yet"):
+            feed.parse_job_line(text, 1, "le", 1)
+        pytest.skip("this btpow package has no v1 seal yet: v1 lines are refused, as checked")
+    job = feed.parse_job_line(text, 1, "le", 1)
+    assert job.kind == "v1" and job.count == 2
+    assert job.fields["hotkey"] == ALICE_HEX and job.fields["coldkey"] == ALICE_HEX and job.fields["netuid"] == 3
+    nonce = btpow.scan(job.job, 0, 1 << 16).hits[0]
+    out = feed.solution_object(job, nonce, btpow.verify(job.job, nonce).seal, 10, 0.5, "cpu", "tcp://w")
+    assert out["seal_kind"] == "v1" and out["work_block"] == 9 and out["work"] == out["seal"]
+    with pytest.raises(feed.FeedError, match='one rule, "le"'):
+        feed.parse_job_line(text.replace('"count"', '"rule":"be","count"'), 1, "le", 1)
+
+
+@pytest.mark.skipif(not CLI, reason="BTPOW_CLI (the btpow CLI binary) is not set: run scripts/test-fleet.sh")
+def test_solution_object_has_the_cli_keys():
+    text = line(difficulty="1000")
+    run = subprocess.run([CLI, "solve", "--jobs", "-", "--json", "--threads", "1", "--backend", "cpu", "--quiet"],
+                         input=text + "\n", capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    cli = json.loads(run.stdout.splitlines()[0])
+    job = feed.parse_job_line(text, 1, "le", 1)
+    nonce = int(cli["nonce"])
+    ours = feed.solution_object(job, nonce, btpow.verify(job.job, nonce).seal, int(cli["hashes"]), cli["seconds"],
+                                cli["backend"], "tcp://127.0.0.1:1")
+    assert ours.pop("worker") == "tcp://127.0.0.1:1"
+    if "seal_kind" not in cli:  # the CLI before the v1 seal landed
+        ours.pop("seal_kind")
+    assert set(ours) == set(cli)
+    for key in ("block_number", "block_hash", "account", "nonce", "seal", "rule", "difficulty", "faucet_call"):
+        assert ours[key] == cli[key], key
