@@ -65,14 +65,16 @@ public:
     std::vector<MetricFamily> Collect() const override {
         const Stats stats = solver_.stats();
         MetricFamily seals{"btpow_seals_total", "Seals hashed, per device", MetricType::Counter, {}};
-        MetricFamily solutions{"btpow_solutions_total", "Solutions found (verified by the reference), per device",
-                               MetricType::Counter, {}};
-        MetricFamily errors{"btpow_compute_errors_total", "Candidates the reference refuted, per device",
-                            MetricType::Counter, {}};
-        MetricFamily rates{"btpow_seals_per_second", "Seals per second over a window, per device",
-                           MetricType::Gauge, {}};
-        MetricFamily failed{"btpow_device_failed", "1 when a device was dropped after a failure",
-                            MetricType::Gauge, {}};
+        MetricFamily solutions{"btpow_solutions_total",
+                               "Solutions found (verified by the reference), per device",
+                               MetricType::Counter,
+                               {}};
+        MetricFamily errors{
+            "btpow_compute_errors_total", "Candidates the reference refuted, per device", MetricType::Counter, {}};
+        MetricFamily rates{
+            "btpow_seals_per_second", "Seals per second over a window, per device", MetricType::Gauge, {}};
+        MetricFamily failed{
+            "btpow_device_failed", "1 when a device was dropped after a failure", MetricType::Gauge, {}};
         for (const DeviceStats& d : stats.devices) {
             seals.metric.push_back(counter(d.id, static_cast<double>(d.hashes)));
             solutions.metric.push_back(counter(d.id, static_cast<double>(d.solutions)));
@@ -82,17 +84,18 @@ public:
             if (d.rate_60s) rates.metric.push_back(gauge({{"device", d.id}, {"window", "60s"}}, *d.rate_60s));
             failed.metric.push_back(gauge({{"device", d.id}}, d.failed ? 1 : 0));
         }
-        MetricFamily jobs{"btpow_jobs_received_total", "Jobs submitted to the solver", MetricType::Counter,
+        MetricFamily jobs{"btpow_jobs_received_total",
+                          "Jobs submitted to the solver",
+                          MetricType::Counter,
                           {counter_unlabelled(static_cast<double>(stats.job_id))}};
         MetricFamily block{"btpow_job_block", "The current job's block number", MetricType::Gauge, {}};
-        MetricFamily age{"btpow_job_age_seconds", "Seconds since the current job was submitted", MetricType::Gauge,
-                         {}};
+        MetricFamily age{"btpow_job_age_seconds", "Seconds since the current job was submitted", MetricType::Gauge, {}};
         if (stats.job_id != 0 && have_job.load(std::memory_order_acquire)) {
             block.metric.push_back(gauge({}, static_cast<double>(current_block.load(std::memory_order_relaxed))));
             age.metric.push_back(gauge({}, stats.job_seconds));
         }
-        return {std::move(seals), std::move(solutions), std::move(errors), std::move(rates),
-                std::move(failed), std::move(jobs), std::move(block), std::move(age)};
+        return {std::move(seals),  std::move(solutions), std::move(errors), std::move(rates),
+                std::move(failed), std::move(jobs),      std::move(block),  std::move(age)};
     }
 
 private:

@@ -89,3 +89,20 @@ def test_solution_object_has_the_cli_keys():
     assert set(ours) == set(cli)
     for key in ("block_number", "block_hash", "account", "nonce", "seal", "rule", "difficulty", "faucet_call"):
         assert ours[key] == cli[key], key
+
+
+@pytest.mark.skipif(not CLI, reason="BTPOW_CLI (the btpow CLI binary) is not set: run scripts/test-fleet.sh")
+def test_cli_metrics_flag_refuses_bad_addresses():
+    import socket
+
+    for value in ("nope", "127.0.0.1:0", "127.0.0.1:70000", ":9100"):
+        run = subprocess.run([CLI, "solve", "--jobs", "-", "--metrics", value], input="", capture_output=True,
+                             text=True, timeout=30)
+        assert run.returncode == 2 and "--metrics: expected HOST:PORT" in run.stderr, (value, run.stderr)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run([CLI, "solve", "--jobs", "-", "--backend", "cpu", "--threads", "1", "--metrics",
+                              f"127.0.0.1:{port}"], input="", capture_output=True, text=True, timeout=30)
+    assert run.returncode == 2 and f"--metrics: cannot listen on 127.0.0.1:{port}" in run.stderr, run.stderr
