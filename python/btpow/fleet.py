@@ -49,8 +49,8 @@ EXIT_CODES_HELP = """exit codes:
   129, 130, 143  stopped by SIGHUP, SIGINT or SIGTERM: what was found is printed, a summary follows
 """
 
-_POLL_SECONDS = 0.25  # a worker's poll waits this long for a solution before it reports counters
-_MEMBERSHIP_SECONDS = 0.5  # how often the scheduler's worker list is read
+_POLL_SECONDS = 0.5  # a worker's poll waits this long for a solution before it reports counters
+_MEMBERSHIP_SECONDS = 1.0  # how often the scheduler's worker list is read
 _SCHEDULER_GRACE = 10.0  # the scheduler may miss answers this long before the run ends (exit 5)
 _CALL_SECONDS = 10.0  # an actor call that takes longer means its worker is lost
 _TERMINAL_STATUS = 0.5
@@ -219,6 +219,7 @@ class Fleet:
         self.stopping = threading.Event()
         self.seq = 0
         self.current: Optional[JobState] = None
+        self.recent: Dict[int, JobState] = {}  # the last jobs by sequence number, for late reports
         self.jobs_received = 0
         self.refused_lines = 0
         self.printed = 0
@@ -363,6 +364,8 @@ class Fleet:
         state.awaiting_first_hash = {m.address for m in live}
         with self.lock:
             self.current = state
+        self.recent[state.seq] = state
+        self.recent.pop(state.seq - 64, None)
         for member in live:
             self.submit_to(member, state)
         if not live:
@@ -401,9 +404,10 @@ class Fleet:
             member.alive = False
             self.members.pop(member.address, None)
             self.gone.append(member)
-        if self.current is not None:
-            self.current.awaiting_first_hash.discard(member.address)
-            self.finish_latency(self.current)
+        for state in self.recent.values():
+            if member.address in state.awaiting_first_hash:
+                state.awaiting_first_hash.discard(member.address)
+                self.finish_latency(state)
         threading.Thread(target=self.release, args=(member,), daemon=True).start()
         self.status.log("warning", f"worker {member.address} lost ({feed.printable(why, 200)}); "
                         f"{len(self.live())} worker(s) go on")
@@ -415,9 +419,10 @@ class Fleet:
             member.last = result
             if result.get("seq") is not None:
                 member.job_hashes[result["seq"]] = result["job_hashes"]
-        state = self.current
         for seq, wall in result.get("first_hash", {}).items():
-            if state is not None and seq == state.seq and member.address in state.awaiting_first_hash:
+            # A report may come after the next job was read: it still times its own job.
+            state = self.recent.get(seq)
+            if state is not None and member.address in state.awaiting_first_hash:
                 state.awaiting_first_hash.discard(member.address)
                 state.first_hash.append(wall)
                 self.finish_latency(state)
@@ -803,8 +808,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     def on_signal(number: int, _frame: Any) -> None:
         if fleet is not None and fleet.stop_signal:
             os._exit(EXIT_SIGNAL_BASE + number)  # a second stop signal ends the process at once
-        if fleet is not None:
-            fleet.stop_signal = number
+        if fleet is None:  # still connecting: nothing found yet, nothing to print
+            raise SystemExit(EXIT_SIGNAL_BASE + number)
+        fleet.stop_signal = number
 
     for sig in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM):
         previous[sig] = signal.getsignal(sig)

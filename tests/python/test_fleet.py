@@ -316,7 +316,7 @@ def test_overhead_and_broadcast_latency(fleet):
           f"{plain / 1e6:.3f} M seals/s; ratio {ratio:.3f} (goal >= 0.9)")
     print(f"job broadcast, line read to every worker hashing: median {median} ms, max {worst} ms over {jobs} jobs "
           "(goal <= 50 ms)")
-    assert jobs >= 15
+    assert jobs >= 10
     # Generous bounds: the test machine is shared; the figures above are the measurement.
     assert ratio >= 0.75
     assert median <= 100
@@ -415,7 +415,9 @@ def test_scheduler_without_workers_then_worker_without_btpow():
 
 
 def test_worker_dies_and_returns(fleet, tmp_path):
-    """Runs last: it replaces w2 of the shared fleet."""
+    """Runs last: it replaces w2 of the shared fleet. w2 is killed after the first solution of a job
+    that wants 10; the run delivers all 10. The new w2 joins and hashes the job that is current
+    then: the first one if it is still open, else the next one (which nothing can solve)."""
     ledger = tmp_path / "ledger.jsonl"
     wanted = 10
     d = driver(fleet.address, "--json", "--ledger", str(ledger))
@@ -425,18 +427,24 @@ def test_worker_dies_and_returns(fleet, tmp_path):
     d.send(job_line(500, 2_000_000, count=wanted))
     solutions = [json.loads(d.next_out(60))]
     fleet.workers["w2"].kill()
-    d.wait_err(r"worker tcp://\S+ lost", 30)
     fleet.workers["w2"] = start_worker(fleet.address, "w2")
-    joined = d.wait_err(r"worker (tcp://\S+) \(.*\) joined", STARTUP_SECONDS).group(1)
     while len(solutions) < wanted:
         solutions.append(json.loads(d.next_out(120)))
     took = time.monotonic() - began
+    d.wait_err(r"worker tcp://\S+ lost", 30)
+    d.send(job_line(501, M))
+    joined = d.wait_err(r"worker (tcp://\S+) \(.*\) joined", STARTUP_SECONDS).group(1)
+    time.sleep(2)
+    d.send(job_line(502, 1000))
+    last = json.loads(d.next_out(60))
     d.close_stdin()
     assert d.wait(30) == 0, d.stderr()
-    for s in solutions:
+    for s in solutions + [last]:
         verify(s)
+    assert [s["block_number"] for s in solutions] == [500] * wanted and last["block_number"] == 502
     entries = read_ledger(ledger)
-    check_split(entries, solutions)
-    assert any(e["worker"] == joined and int(e["hashes"]) > 0 for e in entries), entries
-    print(f"\n{wanted} solutions at d = 2*10^6 through a worker's death and return in {took:.1f} s")
-    assert took < 180
+    check_split(entries, solutions + [last])
+    assert any(e["worker"] == joined and e["job"] in (1, 2) and int(e["hashes"]) > 0 for e in entries), entries
+    print(f"\n{wanted} solutions at d = 2*10^6 through a worker's death in {took:.1f} s (bound 120 s); the "
+          f"returning worker hashed job {min(e['job'] for e in entries if e['worker'] == joined)}")
+    assert took < 120
