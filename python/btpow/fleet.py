@@ -776,7 +776,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     if options.jobs != "-" and not os.access(options.jobs, os.R_OK):
         print(f"btpow: error: --jobs: cannot open {options.jobs}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if not options.scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
+    if "://" not in options.scheduler:
+        options.scheduler = "tcp://" + options.scheduler  # Dask's default protocol, as dask-worker reads it
+    host, _, port = options.scheduler.split("://", 1)[1].rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
         print(f"btpow: error: --scheduler: expected tcp://HOST:PORT, got {options.scheduler!r}", file=sys.stderr)
         return EXIT_BAD_INPUT
     metrics = None
