@@ -854,5 +854,17 @@ def main(argv: Optional[List[str]] = None) -> int:
                 pass
 
 
+def _exit(code: int) -> None:
+    """Exits without the interpreter's shutdown, which would wait on the feed reader still blocked
+    on an open input (and abort); everything printed is flushed first."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            if stream is sys.stdout and code == EXIT_OK:
+                code = EXIT_IO
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _exit(main())

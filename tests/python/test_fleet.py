@@ -393,25 +393,42 @@ def test_unreachable_scheduler():
     assert "cannot reach the Dask scheduler" in d.stderr()
 
 
-def test_scheduler_without_workers_then_worker_without_btpow():
+def test_scheduler_without_workers_then_workers_that_cannot_solve():
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     scheduler = start_scheduler(port)
-    worker = None
+    workers = []
     try:
         wait_for_workers(address, 0)
         d = driver(address, "--json", "--wait-workers", "3")
         assert d.wait(STARTUP_SECONDS) == 3
         assert "has no workers" in d.stderr()
-        worker = start_worker(address, "bare", with_btpow=False)
-        wait_for_workers(address, 1)
+        workers.append(start_worker(address, "bare", with_btpow=False))
+        # A GPU worker (the GPU resource) on a machine or build without CUDA: no usable device.
+        no_gpu = not btpow.system_info()["cuda_devices"]
+        if no_gpu:
+            workers.append(start_worker(address, "gpu", resources="GPU=1"))
+        wait_for_workers(address, len(workers))
         d = driver(address, "--json", "--wait-workers", "3")
         assert d.wait(STARTUP_SECONDS) == 3
         assert "cannot import btpow" in d.stderr(), d.stderr()
+        if no_gpu:
+            assert "no usable device" in d.stderr(), d.stderr()
     finally:
-        if worker is not None:
-            worker.stop()
+        for w in workers:
+            w.stop()
         scheduler.stop()
+
+
+def test_stop_signal_prints_a_summary(fleet):
+    d = driver(fleet.address, "--json")
+    d.wait_err(r"joined", STARTUP_SECONDS)
+    d.wait_err(r"joined", STARTUP_SECONDS)
+    d.send(job_line(600, M))
+    time.sleep(1)
+    d.proc.send_signal(signal.SIGTERM)
+    assert d.wait(30) == 143, d.stderr()
+    assert re.search(r"stopped by SIGTERM: 1 jobs, 0 solutions", d.stderr()), d.stderr()
 
 
 def test_worker_dies_and_returns(fleet, tmp_path):
