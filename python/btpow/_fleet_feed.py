@@ -135,7 +135,7 @@ def parse_job_line(line: str, line_number: int, default_rule: str, default_count
     fields["block_number"] = _integer(_scalar(required("block_number"), field_of("block_number"), True),
                                       field_of("block_number"), 0, _U64_MAX)
     fields["block_hash"] = _scalar(required("block_hash"), field_of("block_hash"), False)
-    rule = default_rule
+    rule = "le" if kind == "v1" else default_rule  # --rule is the old seal's default; v1 has one rule
     if "rule" in known:
         rule = _scalar(known["rule"], field_of("rule"), False)
     if kind == "v1":

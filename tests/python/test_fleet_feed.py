@@ -106,3 +106,47 @@ def test_cli_metrics_flag_refuses_bad_addresses():
         run = subprocess.run([CLI, "solve", "--jobs", "-", "--backend", "cpu", "--threads", "1", "--metrics",
                               f"127.0.0.1:{port}"], input="", capture_output=True, text=True, timeout=30)
     assert run.returncode == 2 and f"--metrics: cannot listen on 127.0.0.1:{port}" in run.stderr, run.stderr
+
+
+def test_v1_conversion_with_a_v1_job_class(monkeypatch):
+    """The v1 path against a stand-in for btpow.Job(seal="v1", netuid=…, hotkey=…, coldkey=…), so it
+    is checked before the package has the v1 seal."""
+    import dataclasses
+
+    real_job = btpow.Job
+
+    @dataclasses.dataclass(frozen=True)
+    class V1Job:
+        block_hash: object = bytes(32)
+        account: object = bytes(32)
+        difficulty: object = 0
+        rule: str = "le"
+        block_number: int = 0
+        seal: str = "old"
+        netuid: int = 0
+        hotkey: object = bytes(32)
+        coldkey: object = bytes(32)
+
+        def __post_init__(self):
+            old = real_job(block_hash=self.block_hash, account=self.hotkey, difficulty=self.difficulty)
+            object.__setattr__(self, "block_hash", old.block_hash)
+            object.__setattr__(self, "difficulty", old.difficulty)
+            object.__setattr__(self, "hotkey", old.account)
+            object.__setattr__(self, "coldkey", real_job(account=self.coldkey).account)
+
+    monkeypatch.setattr(feed.btpow, "Job", V1Job)
+    text = json.dumps({"seal": "v1", "block_number": "9", "block_hash": ZERO_HASH, "netuid": 65535,
+                       "hotkey": ALICE, "coldkey": ALICE_HEX, "difficulty": 1000})
+    job = feed.parse_job_line(text, 1, "be", 1)  # --rule be is the old seal's default, not v1's
+    assert job.fields == {"block_number": 9, "block_hash": ZERO_HASH, "seal": "v1", "netuid": 65535,
+                          "hotkey": ALICE_HEX, "coldkey": ALICE_HEX, "difficulty": "1000", "rule": "le"}
+    assert V1Job(**job.fields) == job.job  # what a worker rebuilds is the same job
+    out = feed.solution_object(job, 5, bytes(range(32)), 10, 0.25, "cpu", "tcp://w")
+    assert list(out) == ["seal_kind", "block_number", "work_block", "block_hash", "netuid", "hotkey", "coldkey",
+                         "nonce", "seal", "work", "rule", "difficulty", "hashes", "seconds", "backend", "worker"]
+    assert out["work"] == out["seal"] == "0x" + bytes(range(32)).hex() and out["nonce"] == "5"
+    for bad, message in (({"netuid": 65536}, "netuid: expected 0..65535"), ({"account": ALICE}, 'unknown key'),
+                         ({"coldkey": None}, "coldkey: missing")):
+        line = {**json.loads(text), **bad}
+        with pytest.raises(feed.FeedError, match=message):
+            feed.parse_job_line(json.dumps({k: v for k, v in line.items() if v is not None}), 1, "le", 1)
