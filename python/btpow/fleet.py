@@ -11,6 +11,7 @@ are re-verified here before they are printed. docs/fleet.md is the manual.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 import itertools
 import logging
@@ -297,7 +298,7 @@ class Fleet:
                 try:
                     member.actor = member.future.result(timeout=1)
                     break
-                except TimeoutError:
+                except (TimeoutError, asyncio.TimeoutError):
                     with self.lock:
                         still_there = address in self.known
                     if not still_there or time.monotonic() > deadline or self.stopping.is_set():
@@ -306,8 +307,10 @@ class Fleet:
         except BaseException as error:  # noqa: BLE001 - whatever the worker raised, reported
             with self.lock:
                 self.pending_slots.discard(slot)
+                gone = address not in self.known  # it left meanwhile: nothing to report
             self.release(member)
-            self.post("unusable", address, self.describe_failure(error))
+            if not gone and not self.stopping.is_set():
+                self.post("unusable", address, self.describe_failure(error))
             return
         self.post("joined", member)
 
@@ -404,6 +407,9 @@ class Fleet:
             member.alive = False
             self.members.pop(member.address, None)
             self.gone.append(member)
+            # Listed again (a nanny's restart at the same address, or a worker that is alive but
+            # lost its actor), it is enlisted afresh: a new actor with a new slot.
+            self.known.discard(member.address)
         for state in self.recent.values():
             if member.address in state.awaiting_first_hash:
                 state.awaiting_first_hash.discard(member.address)
@@ -824,7 +830,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         try:
             client = Client(options.scheduler, timeout=options.connect_timeout)  # actors need the default client
-        except (OSError, TimeoutError) as error:
+        except (OSError, TimeoutError, asyncio.TimeoutError) as error:
             raise Stop(EXIT_SCHEDULER, f"cannot reach the Dask scheduler at {options.scheduler} within "
                        f"{options.connect_timeout:g} s ({type(error).__name__}: {error})") from None
         except ValueError as error:
