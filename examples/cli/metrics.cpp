@@ -6,12 +6,15 @@
 #include <charconv>
 #include <chrono>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
 #ifdef BTPOW_CLI_METRICS
+#include <dlfcn.h>
+
 #include <prometheus/collectable.h>
 #include <prometheus/exposer.h>
 #include <prometheus/metric_family.h>
@@ -58,6 +61,100 @@ using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
+// NVIDIA's management library, opened at run time (libnvidia-ml.so.1 comes with the driver, so
+// a machine without an NVIDIA driver simply has no GPU readings). The declarations are NVML's C
+// interface: every call returns 0 (NVML_SUCCESS) or an error code; a reading that fails (e.g.
+// NVML_ERROR_NOT_SUPPORTED on an older GPU) is left out, never reported as 0.
+class Nvml {
+public:
+    struct Reading {
+        unsigned index = 0;
+        std::string name;
+        std::optional<double> temperature_celsius, power_watts, energy_joules;
+        std::optional<double> graphics_hertz, sm_hertz, memory_hertz;
+    };
+
+    Nvml() {
+        library_ = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
+        if (library_ == nullptr) return;
+        const bool loaded = load(init_, "nvmlInit_v2") && load(shutdown_, "nvmlShutdown") &&
+                            load(count_, "nvmlDeviceGetCount_v2") && load(handle_, "nvmlDeviceGetHandleByIndex_v2") &&
+                            load(name_, "nvmlDeviceGetName") && load(temperature_, "nvmlDeviceGetTemperature") &&
+                            load(power_, "nvmlDeviceGetPowerUsage") && load(clock_, "nvmlDeviceGetClockInfo") &&
+                            load(energy_, "nvmlDeviceGetTotalEnergyConsumption");
+        if (!loaded || init_() != kSuccess) {
+            dlclose(library_);
+            library_ = nullptr;
+            return;
+        }
+        unsigned count = 0;
+        if (count_(&count) != kSuccess) count = 0;
+        for (unsigned i = 0; i < count; ++i) {
+            Device device{};
+            char name[kNameLength] = {};
+            if (handle_(i, &device) != kSuccess) continue;
+            devices_.push_back({i, device, name_(device, name, kNameLength) == kSuccess ? name : "unknown"});
+        }
+    }
+    ~Nvml() {
+        if (library_ == nullptr) return;
+        shutdown_();
+        dlclose(library_);
+    }
+    Nvml(const Nvml&) = delete;
+    Nvml& operator=(const Nvml&) = delete;
+
+    std::vector<Reading> read() const {
+        std::vector<Reading> out;
+        for (const auto& d : devices_) {
+            Reading r;
+            r.index = d.index;
+            r.name = d.name;
+            unsigned value = 0;
+            unsigned long long millijoules = 0;
+            if (temperature_(d.handle, kTemperatureGpu, &value) == kSuccess) r.temperature_celsius = value;
+            if (power_(d.handle, &value) == kSuccess) r.power_watts = value / 1000.0;  // milliwatts
+            if (energy_(d.handle, &millijoules) == kSuccess) r.energy_joules = millijoules / 1000.0;
+            if (clock_(d.handle, kClockGraphics, &value) == kSuccess) r.graphics_hertz = value * 1e6;  // MHz
+            if (clock_(d.handle, kClockSm, &value) == kSuccess) r.sm_hertz = value * 1e6;
+            if (clock_(d.handle, kClockMemory, &value) == kSuccess) r.memory_hertz = value * 1e6;
+            out.push_back(std::move(r));
+        }
+        return out;
+    }
+
+private:
+    using Device = void*;  // nvmlDevice_t: an opaque handle
+    static constexpr int kSuccess = 0;
+    static constexpr int kTemperatureGpu = 0;                                 // NVML_TEMPERATURE_GPU
+    static constexpr int kClockGraphics = 0, kClockSm = 1, kClockMemory = 2;  // nvmlClockType_t
+    static constexpr unsigned kNameLength = 96;                               // NVML_DEVICE_NAME_V2_BUFFER_SIZE
+
+    struct Known {
+        unsigned index;
+        Device handle;
+        std::string name;
+    };
+
+    template <typename Function>
+    bool load(Function*& function, const char* symbol) {
+        function = reinterpret_cast<Function*>(dlsym(library_, symbol));
+        return function != nullptr;
+    }
+
+    void* library_ = nullptr;
+    int (*init_)() = nullptr;
+    int (*shutdown_)() = nullptr;
+    int (*count_)(unsigned*) = nullptr;
+    int (*handle_)(unsigned, Device*) = nullptr;
+    int (*name_)(Device, char*, unsigned) = nullptr;
+    int (*temperature_)(Device, int, unsigned*) = nullptr;
+    int (*power_)(Device, unsigned*) = nullptr;
+    int (*clock_)(Device, int, unsigned*) = nullptr;
+    int (*energy_)(Device, unsigned long long*) = nullptr;
+    std::vector<Known> devices_;
+};
+
 class SolverCollectable final : public prometheus::Collectable {
 public:
     explicit SolverCollectable(const Solver& solver) : solver_(solver) {}
@@ -94,11 +191,41 @@ public:
             block.metric.push_back(gauge({}, static_cast<double>(current_block.load(std::memory_order_relaxed))));
             age.metric.push_back(gauge({}, stats.job_seconds));
         }
-        return {std::move(seals),  std::move(solutions), std::move(errors), std::move(rates),
-                std::move(failed), std::move(jobs),      std::move(block),  std::move(age)};
+        std::vector<MetricFamily> out{std::move(seals),  std::move(solutions), std::move(errors), std::move(rates),
+                                      std::move(failed), std::move(jobs),      std::move(block),  std::move(age)};
+        for (MetricFamily& family : gpu_families()) out.push_back(std::move(family));
+        return out;
     }
 
 private:
+    // Every GPU NVML lists, by NVML's index (PCI order) and name: seals per joule is
+    // rate(btpow_seals_total) / rate(btpow_gpu_energy_joules_total).
+    std::vector<MetricFamily> gpu_families() const {
+        MetricFamily temperature{"btpow_gpu_temperature_celsius", "GPU temperature (NVML)", MetricType::Gauge, {}};
+        MetricFamily power{"btpow_gpu_power_watts", "GPU power draw (NVML)", MetricType::Gauge, {}};
+        MetricFamily energy{
+            "btpow_gpu_energy_joules_total", "GPU energy since the driver loaded (NVML)", MetricType::Counter, {}};
+        MetricFamily clocks{"btpow_gpu_clock_hertz", "GPU clocks (NVML)", MetricType::Gauge, {}};
+        for (const Nvml::Reading& r : nvml_.read()) {
+            const ClientMetric::Label gpu{"gpu", std::to_string(r.index)}, name{"name", r.name};
+            if (r.temperature_celsius) temperature.metric.push_back(gauge({gpu, name}, *r.temperature_celsius));
+            if (r.power_watts) power.metric.push_back(gauge({gpu, name}, *r.power_watts));
+            if (r.energy_joules) {
+                ClientMetric m;
+                m.label = {gpu, name};
+                m.counter.value = *r.energy_joules;
+                energy.metric.push_back(std::move(m));
+            }
+            if (r.graphics_hertz) clocks.metric.push_back(gauge({gpu, name, {"clock", "graphics"}}, *r.graphics_hertz));
+            if (r.sm_hertz) clocks.metric.push_back(gauge({gpu, name, {"clock", "sm"}}, *r.sm_hertz));
+            if (r.memory_hertz) clocks.metric.push_back(gauge({gpu, name, {"clock", "memory"}}, *r.memory_hertz));
+        }
+        std::vector<MetricFamily> out;
+        for (MetricFamily* family : {&temperature, &power, &energy, &clocks})
+            if (!family->metric.empty()) out.push_back(std::move(*family));
+        return out;
+    }
+
     static ClientMetric counter(const std::string& device, double value) {
         ClientMetric m;
         m.label = {{"device", device}};
@@ -118,6 +245,7 @@ private:
     }
 
     const Solver& solver_;
+    Nvml nvml_;
 };
 
 }  // namespace

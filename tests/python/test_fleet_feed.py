@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -150,3 +151,57 @@ def test_v1_conversion_with_a_v1_job_class(monkeypatch):
         line = {**json.loads(text), **bad}
         with pytest.raises(feed.FeedError, match=message):
             feed.parse_job_line(json.dumps({k: v for k, v in line.items() if v is not None}), 1, "le", 1)
+
+
+FAKE_NVML = r"""
+#include <string.h>
+typedef void *device;
+static int gpu0;
+int nvmlInit_v2(void) { return 0; }
+int nvmlShutdown(void) { return 0; }
+int nvmlDeviceGetCount_v2(unsigned *n) { *n = 1; return 0; }
+int nvmlDeviceGetHandleByIndex_v2(unsigned i, device *d) { if (i) return 2; *d = &gpu0; return 0; }
+int nvmlDeviceGetName(device d, char *name, unsigned length) { strncpy(name, "Fake GPU", length); return 0; }
+int nvmlDeviceGetTemperature(device d, int sensor, unsigned *t) { if (sensor) return 2; *t = 61; return 0; }
+int nvmlDeviceGetPowerUsage(device d, unsigned *mw) { *mw = 250500; return 0; }
+int nvmlDeviceGetClockInfo(device d, int kind, unsigned *mhz) { if (kind == 0) return 3; *mhz = kind == 1 ? 1980 : 2619; return 0; }
+int nvmlDeviceGetTotalEnergyConsumption(device d, unsigned long long *mj) { *mj = 123456789ULL; return 0; }
+"""
+
+
+@pytest.mark.skipif(not CLI, reason="BTPOW_CLI (the btpow CLI binary) is not set: run scripts/test-fleet.sh")
+@pytest.mark.skipif(not shutil.which("cc"), reason="no C compiler to build the stand-in NVML library")
+def test_cli_metrics_serve_nvml_readings(tmp_path):
+    """NVML's readings through a stand-in libnvidia-ml.so.1 (this machine has no NVIDIA driver); the
+    graphics clock it calls unsupported is left out, not shown as 0."""
+    import socket
+    import time
+    import urllib.request
+
+    (tmp_path / "fake.c").write_text(FAKE_NVML)
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(tmp_path / "libnvidia-ml.so.1"), str(tmp_path / "fake.c")],
+                   check=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, LD_LIBRARY_PATH=str(tmp_path))
+    proc = subprocess.Popen([CLI, "solve", "--jobs", "-", "--backend", "cpu", "--threads", "1", "--quiet", "--metrics",
+                             f"127.0.0.1:{port}"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env, text=True)
+    try:
+        text = ""
+        for _ in range(100):
+            try:
+                text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert 'btpow_gpu_temperature_celsius{gpu="0",name="Fake GPU"} 61' in text, text
+    assert 'btpow_gpu_power_watts{gpu="0",name="Fake GPU"} 250.5' in text
+    assert 'btpow_gpu_energy_joules_total{gpu="0",name="Fake GPU"} 123456.789' in text
+    assert 'btpow_gpu_clock_hertz{gpu="0",name="Fake GPU",clock="sm"} 1980000000' in text
+    assert 'btpow_gpu_clock_hertz{gpu="0",name="Fake GPU",clock="memory"} 2619000000' in text
+    assert 'clock="graphics"' not in text
