@@ -22,6 +22,7 @@
 
 #include "exit_codes.hpp"
 #include "inputs.hpp"
+#include "metrics.hpp"
 #include "output.hpp"
 #include "signals.hpp"
 
@@ -270,6 +271,7 @@ void read_feed(const std::shared_ptr<FeedState>& state, const FeedSettings& feed
                 continue;
             }
             const std::uint64_t id = state->solver->submit(job->job);
+            note_job_for_metrics(job->job);
             state->jobs[id] = FeedState::Progress{job->job, job->count, 0, Clock::now()};
             state->current = id;
             state->current_open = true;

@@ -3,6 +3,7 @@
 // input exits 2 without touching a device.
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 #include "exit_codes.hpp"
 #include "inputs.hpp"
 #include "job_feed.hpp"
+#include "metrics.hpp"
 #include "output.hpp"
 #include "seal_flags.hpp"
 #include "signals.hpp"
@@ -36,6 +38,7 @@ struct SolveFlags {
     std::string timeout;
     std::string count = "1";
     std::string jobs;
+    std::string metrics;
     bool json = false;
     bool quiet = false;
     bool strict = false;
@@ -48,6 +51,7 @@ struct SolvePlan {
     Job job;
     RunSettings settings;
     SolverOptions options;
+    std::string metrics;  // HOST:PORT, or empty
     bool quiet = false;
 };
 
@@ -100,6 +104,8 @@ SolvePlan plan_solve(const SolveFlags& flags) {
                         "--backend auto, cuda or all)");
     }
     if (!flags.batch_ms.empty()) plan.options.cuda_batch_ms = parse_batch_ms(flags.batch_ms, "--cuda-batch-ms");
+    if (!flags.metrics.empty()) check_metrics_address(flags.metrics);
+    plan.metrics = flags.metrics;
     plan.quiet = flags.quiet;
     return plan;
 }
@@ -135,6 +141,8 @@ int run_solve(const SolvePlan& plan) {
     options.on_log = [&status](LogLevel level, std::string_view message) { status.log(level, message); };
 
     Solver solver(options);
+    std::optional<MetricsServer> metrics;
+    if (!plan.metrics.empty()) metrics.emplace(plan.metrics, solver);
     const int code = plan.from_feed ? solve_job_feed(solver, plan.feed, plan.settings, status)
                                     : solve_single_job(solver, plan.job, plan.settings, status);
     solver.stop();
@@ -198,6 +206,10 @@ void add_solve_command(CLI::App& app, CommandBody& selected) {
     command->add_flag("--json", flags->json, "Each solution as one JSON line on stdout");
     command->add_flag("--strict", flags->strict,
                       "With --jobs: a refused line ends the run (exit 2) instead of being reported and skipped");
+    command
+        ->add_option("--metrics", flags->metrics,
+                     "Serve Prometheus metrics (seals, solutions, rates per device) at http://HOST:PORT/metrics")
+        ->type_name("HOST:PORT");
     command->add_flag("--quiet", flags->quiet, "No status line or summary on stderr (notices and errors stay)");
     command->callback([&selected, flags] {
         auto plan = std::make_shared<const SolvePlan>(plan_solve(*flags));
