@@ -1,6 +1,8 @@
 // scan(): one fixed range of nonces handed out in chunks to the chosen workers; every candidate
-// is verified on the host and the passing nonces are returned in range order.
+// is verified on the host and the passing nonces are returned in range order, and reported as the
+// hashed prefix of the range grows (ScanOptions::on_progress), which may stop the scan.
 #include <algorithm>
+#include <map>
 #include <mutex>
 
 #include "btpow/solver.hpp"
@@ -30,12 +32,21 @@ struct RangeScan {
     std::atomic<std::uint64_t> hashes{0}, candidates{0}, compute_errors{0};
     std::vector<std::string> failures;
     LogCallback on_log;
+    // The hashed prefix [0, frontier) of the range (offsets from start), the chunks finished
+    // beyond it, and the hits not yet reported (all of them without on_progress).
+    ScanProgressCallback on_progress;
+    std::atomic<bool> cancelled{false};
+    std::uint64_t frontier = 0;
+    std::map<std::uint64_t, std::uint64_t> finished_beyond;
+    std::vector<std::uint64_t> reported_hits;
+
+    std::uint64_t offset_of(std::uint64_t nonce) const { return core::position_of(plan.kind, nonce) - start; }
 
     bool next(std::uint64_t want, detail::Assignment& out) {
         std::uint64_t offset = taken.load(std::memory_order_relaxed);
         std::uint64_t n = 0;
         do {
-            if (offset >= count) return false;
+            if (offset >= count || cancelled.load(std::memory_order_relaxed)) return false;
             n = std::min(want, count - offset);
         } while (!taken.compare_exchange_weak(offset, offset + n, std::memory_order_relaxed));
         out.job_id = 1;
@@ -44,8 +55,8 @@ struct RangeScan {
         out.count = n;
         return true;
     }
-    bool superseded(const detail::Assignment&) const { return false; }
-    void report(std::size_t slot, const detail::Assignment&, std::uint64_t hashed, const std::uint64_t* c,
+    bool superseded(const detail::Assignment&) const { return cancelled.load(std::memory_order_relaxed); }
+    void report(std::size_t slot, const detail::Assignment& a, std::uint64_t hashed, const std::uint64_t* c,
                 std::size_t n) {
         hashes.fetch_add(hashed, std::memory_order_relaxed);
         candidates.fetch_add(n, std::memory_order_relaxed);
@@ -57,6 +68,27 @@ struct RangeScan {
             },
             [this](LogLevel l, const std::string& m) { log(l, m); });
         compute_errors.fetch_add(tally.compute_errors, std::memory_order_relaxed);
+        if (hashed > 0) advance(a.start - start, hashed);
+    }
+    // Moves the frontier over every finished chunk that now touches it, and tells on_progress.
+    void advance(std::uint64_t offset, std::uint64_t hashed) {
+        std::lock_guard lock(mutex_);
+        finished_beyond[offset] = hashed;
+        const std::uint64_t before = frontier;
+        for (auto it = finished_beyond.begin(); it != finished_beyond.end() && it->first == frontier;
+             it = finished_beyond.erase(it))
+            frontier += it->second;
+        if (!on_progress || frontier == before || cancelled) return;
+        ScanProgress progress;
+        progress.done = frontier;
+        const auto below = std::partition(hits.begin(), hits.end(),
+                                          [this](std::uint64_t nonce) { return offset_of(nonce) >= frontier; });
+        progress.hits.assign(below, hits.end());
+        hits.erase(below, hits.end());
+        std::sort(progress.hits.begin(), progress.hits.end(),
+                  [this](std::uint64_t x, std::uint64_t y) { return offset_of(x) < offset_of(y); });
+        reported_hits.insert(reported_hits.end(), progress.hits.begin(), progress.hits.end());
+        if (!on_progress(progress)) cancelled = true;
     }
     void fail(std::size_t slot, const std::string& message) {
         std::lock_guard lock(mutex_);
@@ -80,6 +112,7 @@ ScanResult scan(const Job& job, std::uint64_t start, std::uint64_t count, const 
     range.start = start;
     range.count = count;
     range.on_log = options.on_log;
+    range.on_progress = options.on_progress;
     auto workers = detail::select_workers(options, options.on_log);
     // A device's set-up (self-test, calibration) takes a fixed fraction of a second: timed apart,
     // so that seconds gives the hashing rate even for a short range.
@@ -89,17 +122,19 @@ ScanResult scan(const Job& job, std::uint64_t start, std::uint64_t count, const 
         crew.start();
         crew.join();
     }
-    if (!range.failures.empty() || range.hashes != count) {
+    const bool cancelled = range.cancelled;
+    if (!range.failures.empty() || (!cancelled && range.hashes != count)) {
         std::string why = range.failures.empty() ? std::string("not every nonce was hashed") : range.failures.front();
         throw Error(ErrorCode::backend_failure, "backend", "scan failed: " + why);
     }
     ScanResult result;
-    result.hits = std::move(range.hits);
-    const auto offset = [kind = range.plan.kind, start](std::uint64_t nonce) {
-        return core::position_of(kind, nonce) - start;
-    };
+    result.done = range.frontier;
+    result.complete = !cancelled;
+    result.hits = std::move(range.reported_hits);
+    for (const std::uint64_t nonce : range.hits)
+        if (range.offset_of(nonce) < range.frontier) result.hits.push_back(nonce);
     std::sort(result.hits.begin(), result.hits.end(),
-              [&offset](std::uint64_t a, std::uint64_t b) { return offset(a) < offset(b); });
+              [&range](std::uint64_t a, std::uint64_t b) { return range.offset_of(a) < range.offset_of(b); });
     result.hashes = range.hashes;
     result.candidates = range.candidates;
     result.compute_errors = range.compute_errors;

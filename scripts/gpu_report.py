@@ -36,7 +36,8 @@ def load_bench(path):
 def bound_rows(mix_rows):
     """{variant: (row whose bound applies, name of that row's variant if it is another)}, for rule
     le and the candidate scan: a variant whose rounds loop takes the row of its straight-line form."""
-    rows = [row for row in mix_rows if row['rule'] == 'le' and row['sink'] == 'scan']
+    rows = [row for row in mix_rows
+            if row['rule'] == 'le' and row['sink'] == 'scan' and row.get('seal', 'old') == 'old']
     straight = {row['rotations']: row for row in rows if not row.get('rounds_loop')}
     bounds = {}
     for row in rows:

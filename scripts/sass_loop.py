@@ -102,7 +102,8 @@ def report(path):
         local = sum(n for op, n in ops.items() if op in ('LDL', 'STL'))
         alu = sum(n for op, n in ops.items() if op in alu_ops)
         imad = sum(n for op, n in ops.items() if op in imad_ops)
-        print(f'SASS hot loop, rotations {variant}, rule {info["rule"]}: {total} instructions per nonce, '
+        print(f'SASS hot loop, rotations {variant}, seal {info["seal"]}, rule {info["rule"]}: {total} instructions '
+              f'per nonce, '
               f'ALU pipe {alu}, IMAD pipe {imad} (local memory LDL/STL: {local})')
         print('  ' + ', '.join(f'{op} {n}' for op, n in ops.most_common()))
     return 0

@@ -64,9 +64,11 @@ def kernel_kind(mangled):
 
 def kernel_info(mangled):
     """The fields of kernel_kind, and the two halves of the variant, as a dict (None if no match)."""
-    m = re.search(r'MulRotationsILj(\d+)EL[my](\d+)ELb([01])EEELb([01])E', mangled)
+    m = re.search(r'MulRotationsILj(\d+)EL[my](\d+)ELb([01])EEE(?:L\w*?PlanKindE(\d)E)?Lb([01])E', mangled)
     if not m:
         return None
+    # core::PlanKind (include/btpow/core/plan.hpp): 0 the old seal, 1 and 2 the v1 seal's orders.
+    seal = {None: 'old', '0': 'old', '1': 'v1', '2': 'v1-nonce-order'}[m.group(4)]
     sha, keccak = int(m.group(1)), int(m.group(2))
     if sha == 0 and keccak == 0:
         rotations = 'funnel'
@@ -76,14 +78,16 @@ def kernel_info(mangled):
         rotations = 'multiply'
     else:
         rotations = f'mul{sha}/{keccak}'
-    return {'rotations': rotations, 'rounds_loop': m.group(3) == '1',
-            'rule': 'le' if m.group(4) == '1' else 'be/sdk',
+    return {'rotations': rotations, 'rounds_loop': m.group(3) == '1', 'seal': seal,
+            'rule': 'le' if m.group(5) == '1' else 'be/sdk',
             'sink': 'checksum' if 'SumTops' in mangled else 'scan'}
 
 
 def short_name(mangled):
     variant, rule, sink = kernel_kind(mangled)
-    return f'{variant:11s} {rule:6s} {sink}'
+    info = kernel_info(mangled)
+    seal = info['seal'] if info else '?'
+    return f'{variant:11s} {seal:14s} {rule:6s} {sink}'
 
 
 def mix(code):
@@ -99,7 +103,7 @@ def mix(code):
 
 def main(paths, json_path=None):
     rows = []
-    print('kernel (variant rule sink)      instr    ALU   IMAD (.HI)  other  clk/warp  '
+    print('kernel (variant seal rule sink)                instr    ALU   IMAD (.HI)  other  clk/warp  '
           'bound M/s per SM-GHz  (IMAD.HI half rate)')
     for path in paths:
         for name, code in sections(path):
@@ -120,9 +124,10 @@ def main(paths, json_path=None):
             looped = info['rounds_loop']
             bound = ('  (static: the round loop runs 11 times)' if looped else
                      f'{per_ghz:20.2f}  ({per_ghz_half:.2f})')
-            print(f'{short_name(name):31s} {total:5d}  {alu:5d}  {imad:5d} ({hi:4d})  {total - alu - imad:5d}  '
+            print(f'{short_name(name):46s} {total:5d}  {alu:5d}  {imad:5d} ({hi:4d})  {total - alu - imad:5d}  '
                   f'{clocks:8d}  {bound}')
-            rows.append({'variant': variant, 'rotations': info['rotations'], 'rounds_loop': looped,
+            rows.append({'variant': variant, 'seal': info.get('seal', '?'), 'rotations': info['rotations'],
+                         'rounds_loop': looped,
                          'rule': rule, 'sink': sink, 'per_seal': not looped,
                          'instructions': total, 'alu': alu,
                          'imad': imad, 'imad_hi': hi, 'clocks_per_warp': clocks, 'seals_per_sm_ghz': per_ghz * 1e6,

@@ -177,73 +177,50 @@ ScanPlan plan_scan(const ScanFlags& flags) {
     return plan;
 }
 
-// Chunks are sized to take about this long (a device's set-up is paid once per chunk, so longer
-// where CUDA takes part) and to hold at most kMaxChunkHits expected hits. A stop signal is seen
-// between chunks; the first, sized before any rate is known, is small enough to end within a
-// second or two even on one thread of a slow or instrumented build.
-constexpr double kCpuChunkSeconds = 1.0;
-constexpr double kCudaChunkSeconds = 5.0;
-constexpr double kMaxChunkHits = 1 << 20;
-constexpr std::uint64_t kFirstChunk = 1 << 16;
-
-std::uint64_t next_chunk(const ScanPlan& plan, const ScanResult* last) {
-    double nonces = static_cast<double>(kFirstChunk);
-    if (last != nullptr && last->seconds > 0) {
-        const double seconds = plan.options.backend == Backend::cpu ? kCpuChunkSeconds : kCudaChunkSeconds;
-        nonces = static_cast<double>(last->hashes) / last->seconds * seconds;
-    }
-    // About count / d hits (SPEC §3), every nonce at d <= 1.
-    nonces = std::min(nonces, kMaxChunkHits * std::max(1.0, plan.job.difficulty.approx()));
-    return static_cast<std::uint64_t>(std::clamp(nonces, 1024.0, 1e18));
-}
-
 int run_scan(const ScanPlan& plan) {
     stop_cleanly_on_signals();
     ScanOptions options = plan.options;
     options.on_log = [](LogLevel level, std::string_view message) {
         if (level != LogLevel::info) print_error(message);
     };
-
-    std::uint64_t done = 0, hits = 0, compute_errors = 0;
-    double seconds = 0, setup_seconds = 0;
+    // Hits are printed as the hashed prefix of the range grows; a stop signal ends the scan there.
+    std::uint64_t hits = 0;
     bool opened = false;
-    std::optional<ScanResult> last;
-    int signal_number = 0;
-    while (done < plan.count) {
-        if ((signal_number = stop_signal()) != 0) break;
-        const std::uint64_t chunk = std::min(next_chunk(plan, last ? &*last : nullptr), plan.count - done);
-        last = scan(plan.job, plan.start + done, chunk, options);  // wraps modulo 2^64
-        done += chunk;
-        seconds += last->seconds;
-        setup_seconds += last->setup_seconds;
-        compute_errors += last->compute_errors;
-        std::string text;
-        if (!opened) {
-            text = plan.json ? std::string("{\"hits\":[")
-                             : fmt::format("scanning {} nonces from {} for rule {} at difficulty {}\n", plan.count,
-                                           plan.start, to_string(plan.job.rule), plan.job.difficulty.decimal());
-            opened = true;
-        }
-        for (const std::uint64_t nonce : last->hits)
+    const auto header = [&] {
+        if (opened) return std::string();
+        opened = true;
+        return plan.json ? std::string("{\"hits\":[")
+                         : fmt::format("scanning {} nonces from {} for rule {} at difficulty {}\n", plan.count,
+                                       plan.start, to_string(plan.job.rule), plan.job.difficulty.decimal());
+    };
+    options.on_progress = [&](const ScanProgress& progress) {
+        std::string text = header();
+        for (const std::uint64_t nonce : progress.hits)
             text += plan.json ? fmt::format("{}\"{}\"", hits++ == 0 ? "" : ",", nonce) : fmt::format("  {}\n", nonce);
         if (!text.empty()) print_text(text);
-    }
+        return stop_signal() == 0;
+    };
+    const ScanResult result = scan(plan.job, plan.start, plan.count, options);  // wraps modulo 2^64
+    const std::uint64_t done = result.done;
+    const std::uint64_t compute_errors = result.compute_errors;
+    const double seconds = result.seconds, setup_seconds = result.setup_seconds;
+    const int signal_number = stop_signal();
 
     if (compute_errors > 0)
         print_error(fmt::format("{} candidate(s) failed the host check (compute errors); the hits are host-verified",
                                 compute_errors));
-    const bool complete = done == plan.count;
+    const bool complete = result.complete;
     if (plan.json) {
         // Closing the object keeps the output one valid JSON value, interrupted or not.
         print_text(fmt::format("{}],\"hashes\":\"{}\",\"seconds\":{},\"setup_seconds\":{},\"complete\":{}}}\n",
-                               opened ? "" : "{\"hits\":[", done, nlohmann::json(seconds).dump(),
-                               nlohmann::json(setup_seconds).dump(), complete));
+                               header(), done, nlohmann::json(seconds).dump(), nlohmann::json(setup_seconds).dump(),
+                               complete));
     } else {
         const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
-        print_text(fmt::format("{} hit(s); hashed {} seals in {} ({}){}\n", hits, done, human_duration(seconds),
-                               human_rate(rate), complete ? "" : ", stopped early"));
+        print_text(fmt::format("{}{} hit(s); hashed {} seals in {} ({}){}\n", header(), hits, done,
+                               human_duration(seconds), human_rate(rate), complete ? "" : ", stopped early"));
     }
-    if (signal_number != 0) {
+    if (!complete && signal_number != 0) {
         print_error(fmt::format("stopped by {} after {} of {} nonces; the rest is --start {} --count {}",
                                 signal_name(signal_number), done, plan.count, plan.start + done, plan.count - done));
         return exit_code_for_signal(signal_number);

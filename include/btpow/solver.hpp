@@ -143,15 +143,30 @@ enum class ScanOrder {
              // positions share the payload's first two SHA-256 blocks (SPEC §10); faster
 };
 
+// What scan() reports while it runs: every position before start + done is hashed, and `hits`
+// are the passing nonces among them not reported before, in range order.
+struct ScanProgress {
+    std::uint64_t done = 0;
+    std::vector<std::uint64_t> hits;
+};
+// Called as the hashed prefix of the range grows (every few milliseconds of work); returns false
+// to stop the scan there. It runs on the scan's threads, one call at a time; it must return
+// quickly and must not throw.
+using ScanProgressCallback = std::function<bool(const ScanProgress&)>;
+
 // scan() runs on the CPU unless told otherwise.
 struct ScanOptions : DeviceOptions {
     ScanOptions() { backend = Backend::cpu; }
     ScanOrder order = ScanOrder::nonce;  // v1 jobs only
+    ScanProgressCallback on_progress;    // optional
 };
 
 struct ScanResult {
-    std::vector<std::uint64_t> hits;  // every passing nonce of the range, ascending from start
-    std::uint64_t hashes = 0;
+    std::vector<std::uint64_t> hits;  // every passing nonce of the range (of its first `done`
+                                      // positions when stopped early), ascending from start
+    std::uint64_t done = 0;           // positions hashed from start on: count unless stopped early
+    bool complete = true;             // false when on_progress stopped the scan
+    std::uint64_t hashes = 0;         // positions hashed in all (stopped early: may exceed done)
     std::uint64_t candidates = 0;
     std::uint64_t compute_errors = 0;
     double seconds = 0;        // hashing: from the workers' start to the last report
@@ -162,7 +177,9 @@ struct ScanResult {
 // options.order: with ScanOrder::search the positions [start, start + count) of the solver's
 // order), on the devices `options` choose, and blocks until all are done.
 // Returns: every nonce whose seal passes job's rule, each verified by the reference, in range
-//          order (ascending from start, by position); with the counts and timings.
+//          order (ascending from start, by position); with the counts and timings. When
+//          options.on_progress returns false, the scan stops within a chunk per device and
+//          returns what it completed from start on (complete false).
 // Throws:  Error(bad_option) for count 0 (field "count") or a bad option; validate()'s errors for
 //          a bad v1 job; Error(no_device) when the chosen backend has no usable device;
 //          Error(backend_failure) when a device failed during the scan (no partial result).
