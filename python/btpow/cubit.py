@@ -83,7 +83,7 @@ def _bahh(bahh_hex: Any) -> bytes:
         except (TypeError, UnicodeDecodeError):
             raise bad_input("bahh_hex", "expected the 64 ASCII hex characters of the block-and-hotkey hash",
                             "bad_hex_character") from None
-    return _btpow.parse_hash(text, "bahh_hex")
+    return _btpow.parse_hash(text.encode("utf-8", "surrogatepass"), "bahh_hex")
 
 
 def narrowing_difficulty(upper: int) -> int:
@@ -118,16 +118,19 @@ def solve_cuda(tpb: int, nonce_start: int, update_interval: int, upper: Any, bah
     if devices > 0:
         if dev_id >= devices:
             raise NoDeviceError(f"dev_id: no CUDA device {dev_id} (this machine has {devices})", "dev_id", "no_device")
-        device_spec = ("cuda", 0, "", [dev_id], 0)
+        options = _btpow.DeviceOptions(backend="cuda", cpu_threads=0, cpu_isa="", cuda_devices=[dev_id],
+                                       cuda_batch_ms=0)
     else:
-        device_spec = ("cpu", 0, "", [], 0)
-    spec = (0, bytes(32), bytes(32), str(narrowing_difficulty(upper_value)), "be", h)
+        options = _btpow.DeviceOptions(backend="cpu", cpu_threads=0, cpu_isa="", cuda_devices=[], cuda_batch_ms=0)
+    job = _btpow.Job(seal="old", block_number=0, block_hash=bytes(32), account=bytes(32),
+                     difficulty=str(narrowing_difficulty(upper_value)), rule="be", block_and_hotkey_hash=h,
+                     netuid=0, hotkey=bytes(32), coldkey=bytes(32))
     try:
-        nonce, _stats = _btpow.cubit_scan(spec, nonce_start, count, upper_bytes, device_spec)
+        found = _btpow.cubit_scan(job, nonce_start, count, upper_bytes, options)
     except Error as e:
         _errors.append(str(e))
         raise
-    return nonce
+    return found.hits[0] if found.hits else -1
 
 
 def reset_cuda() -> None:
