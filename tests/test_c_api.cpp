@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -299,14 +300,14 @@ TEST_CASE("C API: a solver solves a v1 job and names it in the solution", "[c_ap
 TEST_CASE("C API: ten megabytes of text are refused at once (length before decoding)", "[c_api][robust]") {
     for (const std::string& text : {std::string(10 << 20, '1'), std::string(10 << 20, '9'),
                                     "0x" + std::string(10 << 20, 'f'), std::string(10 << 20, '0') + "1"}) {
-        const auto began = std::chrono::steady_clock::now();
+        const std::clock_t began = std::clock();  // CPU time: a busy machine does not slow it
         unsigned char out[32];
         CHECK(btpow_parse_account(out, text.c_str()) == BTPOW_ERR_BAD_INPUT);
         CHECK(btpow_parse_hash(out, text.c_str(), "block_hash") == BTPOW_ERR_BAD_INPUT);
         const btpow_status d = btpow_parse_difficulty(out, text.c_str());
         CHECK((d == BTPOW_ERR_BAD_INPUT || text.back() == '1'));
         CHECK(std::strlen(btpow_last_error_message()) < 1000);
-        CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(1));
+        CHECK(double(std::clock() - began) / CLOCKS_PER_SEC < 1.0);
     }
 }
 
