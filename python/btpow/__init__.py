@@ -152,6 +152,10 @@ class Job:
             difficulty=str(self.difficulty), rule=self.rule, block_and_hotkey_hash=self.block_and_hotkey_hash,
             netuid=self.netuid, hotkey=self.hotkey, coldkey=self.coldkey))
 
+    def __reduce__(self):
+        # Pickled by its fields (a process pool sends jobs to workers); the native job is rebuilt.
+        return (Job, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
+
     @property
     def account_ss58(self) -> str:
         """The account as an SS58 address (prefix 42)."""

@@ -315,3 +315,13 @@ def test_version_comes_from_cmake():
     with open(os.path.join(root, "chain", "package.json")) as f:
         chain = json.load(f)["version"]
     assert btpow.__version__ == cmake == chain
+
+
+def test_jobs_pickle_and_copy():
+    import copy
+    import pickle
+
+    for job in (btpow.Job(account=ALICE, difficulty=10**6), btpow.Job(**V1_JOB, difficulty=7, block_number=9)):
+        for clone in (pickle.loads(pickle.dumps(job)), copy.deepcopy(job), copy.copy(job)):
+            assert clone == job
+            assert btpow.verify(clone, 5) == btpow.verify(job, 5)
