@@ -68,8 +68,17 @@ def test_seal_vectors_through_job_and_verify(v1_vectors):
 def test_first_hit_vectors(v1_vectors):
     for v in v1_vectors["first_hit_vectors"]:
         found = bc.pow_mine_cpu(bytes.fromhex(v["prefix"]), int(v["difficulty"]), int(v["start"]), v["attempts"])
-        assert found is not None and found[0] == int(v["first"]), v
-        assert found[1] == v1_seal(bytes.fromhex(v["prefix"]), found[0])
+        if v["first"] is None:
+            assert found is None, v
+        else:
+            assert found == (int(v["first"]), bytes.fromhex(v["work"])), v
+
+
+def test_miner_refusal_vectors(v1_vectors):
+    for v in v1_vectors["miner_refusals"]:
+        with pytest.raises(btpow.InputError) as e:
+            bc.pow_mine_cpu(bytes.fromhex(v["prefix"]), int(v["difficulty"]), int(v["start"]), v["attempts"])
+        assert v["error"] in str(e.value), v["case"]
 
 
 def test_sdk_call_pattern_rechecked_independently(rng):
@@ -167,7 +176,7 @@ def test_gpu_miner_on_every_device(v1_vectors, rng):
     assert miner.mine(CHAIN_PREFIX, 1, U64 - 1, 2)[0] == U64 - 1
     for v in v1_vectors["first_hit_vectors"]:
         found = miner.mine(bytes.fromhex(v["prefix"]), int(v["difficulty"]), int(v["start"]), v["attempts"])
-        assert found is not None and found[0] == int(v["first"])
+        assert found == (None if v["first"] is None else (int(v["first"]), bytes.fromhex(v["work"])))
     prefix = random_prefix(rng)
     start = rng.randrange(U64)
     assert miner.mine(prefix, 40_000, start, 100_000) == bc.pow_mine_cpu(prefix, 40_000, start, 100_000)
