@@ -31,7 +31,7 @@ import threading
 from typing import Dict, Iterator, List, Optional, Sequence, Union
 
 from . import _btpow
-from ._errors import DeviceError, Error, InputError, NoDeviceError, bad_input, expect_type
+from ._errors import DeviceError, Error, InputError, NoDeviceError, bad_input, expect_type, shown
 
 __version__: str = _btpow.__version__  # CMake's project() version, the one source
 
@@ -78,7 +78,7 @@ def _difficulty(value: DifficultyLike, field: str = "difficulty") -> int:
         return int(_btpow.parse_difficulty(_text(value, field), field))
     expect_type(value, (int,), field, "an int 0 <= d <= 2**256 - 1")
     if value < 0:
-        raise bad_input(field, f"expected 0 <= d <= 2**256 - 1, got a negative number ({value})", "negative_integer")
+        raise bad_input(field, f"expected 0 <= d <= 2**256 - 1, got a negative number ({shown(value)})", "negative_integer")
     if value > M:
         raise bad_input(field, "expected 0 <= d <= 2**256 - 1, got a larger number", "integer_out_of_range")
     return int(value)
@@ -87,10 +87,9 @@ def _difficulty(value: DifficultyLike, field: str = "difficulty") -> int:
 def _bounded_int(value: int, field: str, low: int, high: int, form: str) -> int:
     expect_type(value, (int,), field, f"an int {form}")
     if value < 0 and low >= 0:
-        raise bad_input(field, f"expected {form}, got a negative number ({value})", "negative_integer")
+        raise bad_input(field, f"expected {form}, got a negative number ({shown(value)})", "negative_integer")
     if not low <= value <= high:
-        shown = value if value.bit_length() <= 256 else f"a {value.bit_length()}-bit number"
-        raise bad_input(field, f"expected {form}, got {shown}", "integer_out_of_range")
+        raise bad_input(field, f"expected {form}, got {shown(value)}", "integer_out_of_range")
     return int(value)
 
 
@@ -351,7 +350,7 @@ def _timeout(timeout: Optional[float]) -> Optional[float]:
         return None
     expect_type(timeout, (int, float), "timeout", "seconds (a number >= 0) or None")
     if not timeout >= 0:
-        raise bad_input("timeout", f"expected seconds >= 0 or None, got {timeout}", "bad_option")
+        raise bad_input("timeout", f"expected seconds >= 0 or None, got {shown(timeout)}", "bad_option")
     try:
         seconds = float(timeout)
     except OverflowError:

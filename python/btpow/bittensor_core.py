@@ -46,7 +46,7 @@ import types
 from typing import List, Optional, Sequence, Tuple, Union
 
 from . import Job, MAX_THREADS, scan, seal_v1, system_info
-from ._errors import DeviceError, InputError, NoDeviceError, bad_input, expect_type
+from ._errors import DeviceError, InputError, NoDeviceError, bad_input, expect_type, shown
 
 TAG = b"subtensor-pow-register-v1"  # SPEC §10
 PREFIX_SIZE = 123
@@ -86,7 +86,7 @@ def _job(prefix: BytesLike, difficulty: int) -> Job:
     if not isinstance(difficulty, int) or isinstance(difficulty, bool):
         raise _refuse("difficulty", DIFFICULTY_MESSAGE, f"got {type(difficulty).__name__}", "bad_type")
     if difficulty <= 0:
-        raise _refuse("difficulty", DIFFICULTY_MESSAGE, f"got {difficulty}", "integer_out_of_range")
+        raise _refuse("difficulty", DIFFICULTY_MESSAGE, f"got {shown(difficulty)}", "integer_out_of_range")
     if difficulty > _M:
         raise _refuse("difficulty", "PoW difficulty must be at most 2**256 - 1", "got a larger number",
                       "integer_out_of_range")
@@ -97,11 +97,11 @@ def _job(prefix: BytesLike, difficulty: int) -> Job:
 def _range(start: int, attempts: int) -> Tuple[int, int]:
     expect_type(start, (int,), "start", "an int 0 <= start <= 2**64 - 1")
     if not 0 <= start < _U64:
-        raise bad_input("start", f"expected 0 <= start <= 2**64 - 1, got {start}", "integer_out_of_range")
+        raise bad_input("start", f"expected 0 <= start <= 2**64 - 1, got {shown(start)}", "integer_out_of_range")
     if not isinstance(attempts, int) or isinstance(attempts, bool):
         raise _refuse("attempts", ATTEMPTS_MESSAGE, f"got {type(attempts).__name__}", "bad_type")
     if not 1 <= attempts <= MAX_ATTEMPTS:
-        raise _refuse("attempts", ATTEMPTS_MESSAGE, f"got {attempts}", "integer_out_of_range")
+        raise _refuse("attempts", ATTEMPTS_MESSAGE, f"got {shown(attempts)}", "integer_out_of_range")
     return int(start), int(attempts)
 
 
@@ -128,7 +128,7 @@ def pow_mine_cpu(prefix: BytesLike, difficulty: int, start: int, attempts: int, 
     CPU threads (1 by default: the SDK runs one call per worker thread)."""
     expect_type(threads, (int,), "threads", f"an int 1..{MAX_THREADS}")
     if not 1 <= threads <= MAX_THREADS:
-        raise bad_input("threads", f"expected 1..{MAX_THREADS} threads, got {threads}", "bad_option")
+        raise bad_input("threads", f"expected 1..{MAX_THREADS} threads, got {shown(threads)}", "bad_option")
     return _first_hit(prefix, difficulty, start, attempts, _CPU_HEAD, backend="cpu", threads=threads)
 
 
@@ -171,7 +171,7 @@ class PowGpuMiner:
             for d in device_ids:
                 expect_type(d, (int,), "device_ids", "CUDA ordinals (ints >= 0)")
                 if d not in available:
-                    raise NoDeviceError(f"device_ids: no usable CUDA device {d} (usable: {available})",
+                    raise NoDeviceError(f"device_ids: no usable CUDA device {shown(d)} (usable: {available})",
                                         "device_ids", "no_device")
                 if d not in ids:
                     ids.append(int(d))

@@ -14,7 +14,11 @@ import time
 import pytest
 
 import btpow
-from conftest import ALICE
+import btpow.bittensor_core as bittensor_core
+import btpow.cubit as cubit
+from conftest import ALICE, V1_TAG
+
+V1_PREFIX = V1_TAG + b"\x01\x00" + bytes(96)
 
 TEN_MB = 10 * 1024 * 1024
 SURROGATE = "\ud800"
@@ -179,9 +183,10 @@ def test_thread_start_failure_is_an_error_not_a_hang():
 # Arguments of every kind a caller might pass by mistake.
 def hostile_values(rng):
     return rng.choice([
-        None, True, -1, 0, 1, 2**31, 2**32, 2**63, 2**64, 2**256, 10**400, -(10**400), 1.5, float("inf"),
+        None, True, -1, 0, 1, 2**31, 2**32, 2**63, 2**64, 2**256, 10**400, -(10**400), 10**5000, -(10**5000),
+        1.5, float("inf"),
         float("nan"), "", SURROGATE, "x" * rng.randrange(1, 200), "0x" + "0" * 64, ALICE, b"", bytes(32),
-        bytearray(33), [0], [2**40], (), {}, object(), "le", "v1", "\0",
+        bytearray(33), [0], [2**40], (), {}, object(), "le", "v1", "\0", V1_PREFIX, V1_PREFIX[:-1],
     ])
 
 
@@ -193,9 +198,9 @@ def test_generated_arguments_raise_only_btpow_errors():
                   "netuid", "hotkey", "coldkey"]
     option_fields = ["backend", "threads", "cpu_isa", "devices", "cuda_batch_ms"]
     job = btpow.Job(difficulty=10**9)
-    for _ in range(1500):
+    for _ in range(2000):
         try:
-            kind = rng.randrange(4)
+            kind = rng.randrange(6)
             if kind == 0:
                 btpow.Job(**{f: hostile_values(rng) for f in rng.sample(job_fields, rng.randrange(1, 4))})
             elif kind == 1:
@@ -206,7 +211,15 @@ def test_generated_arguments_raise_only_btpow_errors():
                 btpow.scan(job, hostile_values(rng), count, **kwargs)
             elif kind == 2:
                 btpow.verify(rng.choice([job, hostile_values(rng)]), hostile_values(rng))
-            else:
+            elif kind == 3:
                 btpow.seal(hostile_values(rng), hostile_values(rng), hostile_values(rng))
+            elif kind == 4:
+                # Attempts stay at most 1 when valid: the point is the conversion, not the hashing.
+                attempts = rng.choice([0, 1, -1, None, 2**20 + 1, 10**5000, "1", 1.0])
+                bittensor_core.pow_mine_cpu(hostile_values(rng), hostile_values(rng), hostile_values(rng), attempts)
+            else:
+                small = [0, 1, -1, None, "1", 1.0, 10**5000, -(10**5000)]
+                cubit.solve_cuda(rng.choice(small), hostile_values(rng), rng.choice(small), hostile_values(rng),
+                                 hostile_values(rng), hostile_values(rng))
         except btpow.Error:
             pass
