@@ -284,7 +284,9 @@ BTPOW_API btpow_status btpow_options_init(btpow_options* options);
  *       On failure: found is 0; hits and stats are unspecified.
  *  In:  options: NULL scans on every CPU thread; else its backend etc. are used (AUTO: the CUDA
  *       devices if any, else the CPU); has_nonce_start is ignored.
- *       count: 1..2^64-1 (0 is BTPOW_ERR_BAD_INPUT). */
+ *       count: 1..2^64-1 (0 is BTPOW_ERR_BAD_INPUT).
+ *  Returns BTPOW_ERR_DEVICE_FAILURE (field "cpu_threads") when a worker thread cannot be started;
+ *  no thread is left running then. */
 BTPOW_API btpow_status btpow_scan(const btpow_job* job, uint64_t start, uint64_t count, const btpow_options* options,
                                   uint64_t* hits, size_t hits_capacity, size_t* found, btpow_scan_stats* stats);
 
