@@ -115,8 +115,8 @@ class Job:
     ``seal="v1"`` is ``pow_register``'s seal (SPEC §10): keccak256(sha256("subtensor-pow-register-v1"
     ‖ le16(netuid) ‖ block_hash ‖ hotkey ‖ coldkey ‖ le64(nonce))), read little-endian only (rule
     "le"). ``block_number`` is the work block and ``block_hash`` its hash; ``netuid`` 1..65535 (root,
-    0, is refused), ``hotkey`` the key to register, ``coldkey`` the key that signs the call;
-    ``account`` is not used.
+    0, is refused), ``hotkey`` the key to register, ``coldkey`` the key that signs the call (both
+    required); ``account`` is not used. An old-seal job leaves ``hotkey`` and ``coldkey`` None.
 
     The fields are normalised on creation: hashes and accounts become 32 ``bytes``, the
     difficulty an ``int``. Bad input raises ``btpow.InputError`` naming the field.
@@ -130,8 +130,8 @@ class Job:
     block_and_hotkey_hash: Optional[HashLike] = None
     seal: str = "old"
     netuid: int = 0
-    hotkey: AccountLike = bytes(32)
-    coldkey: AccountLike = bytes(32)
+    hotkey: Optional[AccountLike] = None
+    coldkey: Optional[AccountLike] = None
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -144,12 +144,17 @@ class Job:
         if self.block_and_hotkey_hash is not None:
             set_(self, "block_and_hotkey_hash", _hash(self.block_and_hotkey_hash, "block_and_hotkey_hash"))
         set_(self, "netuid", _bounded_int(self.netuid, "netuid", 0, 65535, "a subnet 1..65535"))
-        set_(self, "hotkey", _account(self.hotkey, "hotkey"))
-        set_(self, "coldkey", _account(self.coldkey, "coldkey"))
+        for key in ("hotkey", "coldkey"):
+            value = getattr(self, key)
+            if value is not None:
+                set_(self, key, _account(value, key))
+            elif self.seal == "v1":
+                raise bad_input(key, f"a v1 job needs its {key} (an SS58 address, 64 hex digits or 32 bytes)",
+                                "bad_job")
         set_(self, "_native", _btpow.Job(
             seal=self.seal, block_number=self.block_number, block_hash=self.block_hash, account=self.account,
             difficulty=str(self.difficulty), rule=self.rule, block_and_hotkey_hash=self.block_and_hotkey_hash,
-            netuid=self.netuid, hotkey=self.hotkey, coldkey=self.coldkey))
+            netuid=self.netuid, hotkey=self.hotkey or bytes(32), coldkey=self.coldkey or bytes(32)))
 
     def __reduce__(self):
         # Pickled by its fields (a process pool sends jobs to workers); the native job is rebuilt.

@@ -30,8 +30,8 @@ class Job:
     block_and_hotkey_hash: Optional[bytes]
     seal: str
     netuid: int
-    hotkey: bytes
-    coldkey: bytes
+    hotkey: Optional[bytes]
+    coldkey: Optional[bytes]
     def __init__(
         self,
         block_hash: HashLike = ...,
@@ -42,8 +42,8 @@ class Job:
         block_and_hotkey_hash: Optional[HashLike] = ...,
         seal: str = ...,
         netuid: int = ...,
-        hotkey: AccountLike = ...,
-        coldkey: AccountLike = ...,
+        hotkey: Optional[AccountLike] = ...,
+        coldkey: Optional[AccountLike] = ...,
     ) -> None: ...
     @property
     def account_ss58(self) -> str: ...

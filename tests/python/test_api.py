@@ -284,6 +284,8 @@ def test_v1_solver_solution_passes_and_carries_its_job():
     ({**V1_JOB, "hotkey": "5Grwva"}, "hotkey"),
     ({**V1_JOB, "coldkey": bytes(31)}, "coldkey"),
     ({**V1_JOB, "block_and_hotkey_hash": bytes(32)}, "block_and_hotkey_hash"),
+    ({k: v for k, v in V1_JOB.items() if k != "hotkey"}, "hotkey"),
+    ({k: v for k, v in V1_JOB.items() if k != "coldkey"}, "coldkey"),
 ])
 def test_bad_v1_jobs_are_refused_by_field(kwargs, field):
     with pytest.raises(btpow.InputError) as e:

@@ -54,8 +54,8 @@ def test_leading_zeros_still_read():
     ({"difficulty": "1" + SURROGATE}, "difficulty"),
     ({"rule": SURROGATE}, "rule"),
     ({"seal": SURROGATE}, "seal"),
-    ({"seal": "v1", "netuid": 1, "hotkey": SURROGATE}, "hotkey"),
-    ({"seal": "v1", "netuid": 1, "coldkey": ALICE + SURROGATE}, "coldkey"),
+    ({"seal": "v1", "netuid": 1, "hotkey": SURROGATE, "coldkey": ALICE}, "hotkey"),
+    ({"seal": "v1", "netuid": 1, "hotkey": ALICE, "coldkey": ALICE + SURROGATE}, "coldkey"),
     ({"block_and_hotkey_hash": SURROGATE}, "block_and_hotkey_hash"),
 ])
 def test_lone_surrogate_in_job_fields(kwargs, field):
