@@ -10,6 +10,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "btpow/btpow.hpp"
 
@@ -143,6 +144,11 @@ btpow::Job to_job(const btpow_job_ex& in) {
     job.difficulty.value = to_uint256(in.difficulty);
     check_rule(in.rule, job.rule);
     if (job.seal == btpow::SealKind::v1) {
+        // A C struct cannot leave a field out: all-zero keys are what a caller that forgot them has.
+        for (const auto& [key, name] : {std::pair{in.hotkey, "hotkey"}, std::pair{in.coldkey, "coldkey"}})
+            if (std::all_of(key, key + 32, [](unsigned char b) { return b == 0; }))
+                throw btpow::Error(btpow::ErrorCode::bad_job, name,
+                                   std::string(name) + ": a v1 job needs its " + name + " (all 32 bytes are zero)");
         job.netuid = in.netuid;
         job.hotkey.public_key = to_hash(in.hotkey);
         job.coldkey.public_key = to_hash(in.coldkey);

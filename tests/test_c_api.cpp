@@ -13,9 +13,9 @@
 
 #include <chrono>
 #include <csignal>
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -245,6 +245,12 @@ TEST_CASE("C API: bad v1 jobs are refused by field", "[c_api][v1]") {
     job = chain_v1_job(1);
     job.netuid = 0;
     refused(job, "netuid");
+    job = chain_v1_job(1);
+    std::memset(job.hotkey, 0, 32);
+    refused(job, "hotkey");
+    job = chain_v1_job(1);
+    std::memset(job.coldkey, 0, 32);
+    refused(job, "coldkey");
     job = chain_v1_job(1);
     const int bad_seal = 7;
     std::memcpy(&job.seal, &bad_seal, sizeof bad_seal);

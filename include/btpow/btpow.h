@@ -87,8 +87,8 @@ typedef enum btpow_seal_kind {
  * For BTPOW_SEAL_OLD: block_hash, account, difficulty and rule are used, as in btpow_job.
  * For BTPOW_SEAL_V1: block_number is the work block (pow_register's work_block) and block_hash
  * its hash; netuid (1..65535: 0, the root subnet, is refused), hotkey (the key to register) and
- * coldkey (the key that signs pow_register) are used and account is not; rule must be
- * BTPOW_RULE_LE (anything else is refused, field "rule"). */
+ * coldkey (the key that signs pow_register) are used (all-zero keys are refused as missing) and
+ * account is not; rule must be BTPOW_RULE_LE (anything else is refused, field "rule"). */
 typedef struct btpow_job_ex {
     size_t struct_size; /* sizeof(btpow_job_ex), set by btpow_job_ex_init */
     btpow_seal_kind seal;
