@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "exit_codes.hpp"
+#include "metrics.hpp"
 #include "output.hpp"
 #include "signals.hpp"
 
@@ -42,6 +43,7 @@ void throw_if_every_device_failed(const Stats& stats) {
 int solve_single_job(Solver& solver, const Job& job, const RunSettings& settings, StatusLine& status) {
     using Clock = std::chrono::steady_clock;
     solver.submit(job);
+    note_job_for_metrics(job);
     const auto submitted = Clock::now();
     std::uint64_t found = 0;
     int signal_number = 0;
