@@ -333,7 +333,7 @@ TEST_CASE("C API: more than 4096 threads are refused for a scan and a solver", "
 
 TEST_CASE("C API: a solver whose threads cannot all start fails instead of hanging", "[c_api][robust]") {
     // Issue 21: the crew joined idle workers never told to stop. The child gets about 400 MB more
-    // address space than it has: 300 threads of 8 MB stacks cannot all start.
+    // address space than it has: 4096 threads cannot all start, whatever the stack size.
     std::fflush(nullptr);
     const pid_t child = fork();
     REQUIRE(child >= 0);
@@ -349,13 +349,13 @@ TEST_CASE("C API: a solver whose threads cannot all start fails instead of hangi
         btpow_options options;
         btpow_options_init(&options);
         options.backend = BTPOW_BACKEND_CPU;
-        options.cpu_threads = 300;
+        options.cpu_threads = 4096;
         btpow_solver* solver = nullptr;
         if (btpow_solver_create(&solver, &options) != BTPOW_ERR_DEVICE_FAILURE) _exit(11);
         if (solver != nullptr || std::string(btpow_last_error_field()) != "cpu_threads") _exit(12);
         const btpow_job job = demo_job(1000, BTPOW_RULE_LE);
         std::size_t found = 0;
-        if (btpow_scan(&job, 0, 100, &options, nullptr, 0, &found, nullptr) != BTPOW_ERR_DEVICE_FAILURE) _exit(13);
+        if (btpow_scan(&job, 0, 5000, &options, nullptr, 0, &found, nullptr) != BTPOW_ERR_DEVICE_FAILURE) _exit(13);
         options.cpu_threads = 1;  // what was started was stopped: one thread still fits
         if (btpow_scan(&job, 0, 100, &options, nullptr, 0, &found, nullptr) != BTPOW_OK) _exit(14);
         _exit(0);

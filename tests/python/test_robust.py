@@ -152,7 +152,8 @@ def test_submit_from_several_threads(demo_job):
 
 THREAD_LIMIT_CHILD = textwrap.dedent("""
     import resource, sys, btpow
-    # About 400 MB more address space than now: 300 threads of 8 MB stacks cannot all start.
+    # About 400 MB more address space than now: 4096 threads cannot all start, whatever the
+    # stack size (8 MB by default).
     with open("/proc/self/status") as f:
         vm = next(int(line.split()[1]) for line in f if line.startswith("VmSize:")) * 1024
     resource.setrlimit(resource.RLIMIT_AS, (vm + (400 << 20), resource.getrlimit(resource.RLIMIT_AS)[1]))
@@ -160,9 +161,9 @@ THREAD_LIMIT_CHILD = textwrap.dedent("""
     for attempt in ("solver", "scan", "solver"):
         try:
             if attempt == "solver":
-                btpow.Solver("cpu", threads=300)
+                btpow.Solver("cpu", threads=4096)
             else:
-                btpow.scan(job, 0, 1000, threads=300)
+                btpow.scan(job, 0, 5000, threads=4096)
             print(attempt, "started")
         except btpow.DeviceError as e:
             print(attempt, "refused", e.field)
