@@ -7,6 +7,7 @@ main build). BTPOW_CMAKE_ARGS adds arguments to that configuration.
 """
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -19,6 +20,16 @@ from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
 (ROOT / "build-python").mkdir(exist_ok=True)  # egg_base below must exist
+
+
+def cmake_version() -> str:
+    """The version in CMakeLists.txt's project(), which the library, the C API and btpow.__version__
+    also take."""
+    text = (ROOT / "CMakeLists.txt").read_text()
+    found = re.search(r"project\(\s*btpow\s+VERSION\s+([0-9][0-9.]*)", text)
+    if not found:
+        sys.exit("btpow: no 'project(btpow VERSION x.y.z' in CMakeLists.txt")
+    return found.group(1)
 
 
 class CMakeExtension(Extension):
@@ -66,6 +77,7 @@ class CMakeBuild(build_ext):
 
 
 setup(
+    version=cmake_version(),
     ext_modules=[CMakeExtension("btpow._btpow")],
     cmdclass={"build_ext": CMakeBuild},
     options={"build": {"build_base": "build-python"}, "egg_info": {"egg_base": "build-python"}},

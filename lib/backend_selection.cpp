@@ -8,6 +8,9 @@ namespace btpow::detail {
 namespace {
 
 constexpr unsigned kMaxCudaBatchMs = 1000;  // DeviceOptions::cuda_batch_ms
+// DeviceOptions::cpu_threads: the CLI's --threads range, for every surface (a larger count is a
+// typo, and a thread each would exhaust the process's limits).
+constexpr unsigned kMaxCpuThreads = 4096;
 
 void warn(const LogCallback& log, const std::string& message) {
     if (log) log(LogLevel::warning, message);
@@ -21,6 +24,10 @@ WorkerList select_workers(const DeviceOptions& options, const LogCallback& log) 
                     "cuda_batch_ms: expected 1.." + std::to_string(kMaxCudaBatchMs) +
                         " milliseconds of GPU time per batch (0: the default), got " +
                         std::to_string(options.cuda_batch_ms));
+    if (options.cpu_threads > kMaxCpuThreads)
+        throw Error(ErrorCode::bad_option, "cpu_threads",
+                    "cpu_threads: expected 1.." + std::to_string(kMaxCpuThreads) +
+                        " threads (0: every hardware thread), got " + std::to_string(options.cpu_threads));
     WorkerList workers;
     std::string why;  // why no CUDA device was usable, for the error below
     auto add_cpu = [&] {

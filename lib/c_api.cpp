@@ -3,11 +3,14 @@
 #include "btpow/btpow.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstring>
 #include <new>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "btpow/btpow.hpp"
 
@@ -98,18 +101,78 @@ bool to_rule(int rule, btpow::Rule& out) {
     }
 }
 
+void check_rule(const btpow_rule& field, btpow::Rule& out) {
+    const int rule = raw_value(field);
+    if (!to_rule(rule, out))
+        throw btpow::Error(
+            btpow::ErrorCode::bad_rule, "rule",
+            "rule: expected BTPOW_RULE_LE, BTPOW_RULE_BE or BTPOW_RULE_SDK, got " + std::to_string(rule));
+}
+
 btpow::Job to_job(const btpow_job& in) {
     btpow::Job job;
     job.block_number = in.block_number;
     job.block_hash = to_hash(in.block_hash);
     job.account.public_key = to_hash(in.account);
     job.difficulty.value = to_uint256(in.difficulty);
-    const int rule = raw_value(in.rule);
-    if (!to_rule(rule, job.rule))
-        throw btpow::Error(
-            btpow::ErrorCode::bad_rule, "rule",
-            "rule: expected BTPOW_RULE_LE, BTPOW_RULE_BE or BTPOW_RULE_SDK, got " + std::to_string(rule));
+    check_rule(in.rule, job.rule);
     return job;
+}
+
+// The struct sizes of btpow_job_ex and btpow_solution_ex this library reads: every published one
+// (one so far), so that a program built against an older header keeps working.
+void check_struct_size(std::size_t size, std::size_t expected, const char* type) {
+    if (size != expected)
+        throw btpow::Error(btpow::ErrorCode::bad_option, "struct_size",
+                           std::string("struct_size: expected sizeof(") + type + ") = " + std::to_string(expected) +
+                               " (initialise with btpow_job_ex_init), got " + std::to_string(size));
+}
+
+btpow::Job to_job(const btpow_job_ex& in) {
+    check_struct_size(in.struct_size, sizeof(btpow_job_ex), "btpow_job_ex");
+    btpow::Job job;
+    const int seal = raw_value(in.seal);
+    switch (seal) {
+        case BTPOW_SEAL_OLD: job.seal = btpow::SealKind::old; break;
+        case BTPOW_SEAL_V1: job.seal = btpow::SealKind::v1; break;
+        default:
+            throw btpow::Error(btpow::ErrorCode::bad_job, "seal",
+                               "seal: expected BTPOW_SEAL_OLD or BTPOW_SEAL_V1, got " + std::to_string(seal));
+    }
+    job.block_number = in.block_number;
+    job.block_hash = to_hash(in.block_hash);
+    job.difficulty.value = to_uint256(in.difficulty);
+    check_rule(in.rule, job.rule);
+    if (job.seal == btpow::SealKind::v1) {
+        // A C struct cannot leave a field out: all-zero keys are what a caller that forgot them has.
+        for (const auto& [key, name] : {std::pair{in.hotkey, "hotkey"}, std::pair{in.coldkey, "coldkey"}})
+            if (std::all_of(key, key + 32, [](unsigned char b) { return b == 0; }))
+                throw btpow::Error(btpow::ErrorCode::bad_job, name,
+                                   std::string(name) + ": a v1 job needs its " + name + " (all 32 bytes are zero)");
+        job.netuid = in.netuid;
+        job.hotkey.public_key = to_hash(in.hotkey);
+        job.coldkey.public_key = to_hash(in.coldkey);
+    } else {
+        job.account.public_key = to_hash(in.account);
+    }
+    btpow::validate(job);
+    return job;
+}
+
+void from_job(const btpow::Job& job, btpow_job_ex& out) {
+    out = btpow_job_ex{};
+    out.struct_size = sizeof(btpow_job_ex);
+    out.seal = job.seal == btpow::SealKind::v1 ? BTPOW_SEAL_V1 : BTPOW_SEAL_OLD;
+    out.block_number = job.block_number;
+    from_hash(job.block_hash, out.block_hash);
+    from_hash(job.account.public_key, out.account);
+    from_uint256(job.difficulty.value, out.difficulty);
+    out.rule = job.rule == btpow::Rule::le   ? BTPOW_RULE_LE
+               : job.rule == btpow::Rule::be ? BTPOW_RULE_BE
+                                             : BTPOW_RULE_SDK;
+    out.netuid = job.netuid;
+    from_hash(job.hotkey.public_key, out.hotkey);
+    from_hash(job.coldkey.public_key, out.coldkey);
 }
 
 void to_device_options(const btpow_options& in, btpow::DeviceOptions& out) {
@@ -148,6 +211,54 @@ struct btpow_solver {
     std::atomic<bool> stopped{false};
     explicit btpow_solver(btpow::SolverOptions options) : solver(std::move(options)) {}
 };
+
+namespace {
+
+btpow_status verify_job(const btpow::Job& job, std::uint64_t nonce, btpow_verdict& verdict) {
+    const btpow::Verdict v = btpow::verify(job, nonce);
+    from_hash(v.block_and_hotkey_hash, verdict.block_and_hotkey_hash);
+    from_hash(v.seal, verdict.seal);
+    verdict.le = v.le;
+    verdict.be = v.be;
+    verdict.sdk = v.sdk;
+    verdict.passes = v.passes(job.rule);
+    return BTPOW_OK;
+}
+
+btpow_status scan_job(const btpow::Job& job, std::uint64_t start, std::uint64_t count, const btpow_options* options,
+                      std::uint64_t* hits, std::size_t hits_capacity, std::size_t& found, btpow_scan_stats* stats) {
+    btpow::ScanOptions scan_options;
+    if (options) to_device_options(*options, scan_options);
+    const btpow::ScanResult result = btpow::scan(job, start, count, scan_options);
+    std::copy_n(result.hits.begin(), std::min(hits_capacity, result.hits.size()), hits);
+    found = result.hits.size();
+    if (stats) {
+        stats->hashes = result.hashes;
+        stats->candidates = result.candidates;
+        stats->compute_errors = result.compute_errors;
+        stats->seconds = result.seconds;
+        stats->setup_seconds = result.setup_seconds;
+    }
+    return BTPOW_OK;
+}
+
+btpow_status submit_job(btpow_solver& solver, const btpow::Job& job, std::uint64_t* job_id) {
+    if (solver.stopped) return fail(BTPOW_ERR_STOPPED, "solver", "submit: the solver was stopped");
+    const std::uint64_t id = solver.solver.submit(job);
+    if (job_id) *job_id = id;
+    return BTPOW_OK;
+}
+
+btpow_status wait_solution(btpow_solver& solver, std::uint64_t timeout_ms, std::optional<btpow::Solution>& found) {
+    // About a century: longer timeouts would overflow the clock's arithmetic.
+    constexpr std::uint64_t kLongest = 3'000'000'000'000ull;
+    found = solver.solver.wait_for(std::chrono::milliseconds(std::min(timeout_ms, kLongest)));
+    if (found) return BTPOW_OK;
+    if (solver.stopped) return fail(BTPOW_ERR_STOPPED, "solver", "wait: the solver was stopped");
+    return fail(BTPOW_ERR_TIMEOUT, "timeout", "wait: no solution within " + std::to_string(timeout_ms) + " ms");
+}
+
+}  // namespace
 
 extern "C" {
 
@@ -238,15 +349,47 @@ btpow_status btpow_seal(unsigned char out[32], const unsigned char block_and_hot
 btpow_status btpow_verify(btpow_verdict* verdict, const btpow_job* job, uint64_t nonce) {
     if (!verdict) return null_argument("verdict");
     if (!job) return null_argument("job");
+    return guarded([&] { return verify_job(to_job(*job), nonce, *verdict); });
+}
+
+btpow_status btpow_verify_ex(btpow_verdict* verdict, const btpow_job_ex* job, uint64_t nonce) {
+    if (!verdict) return null_argument("verdict");
+    if (!job) return null_argument("job");
+    return guarded([&] { return verify_job(to_job(*job), nonce, *verdict); });
+}
+
+btpow_status btpow_job_ex_init(btpow_job_ex* job) {
+    if (!job) return null_argument("job");
+    *job = btpow_job_ex{};
+    job->struct_size = sizeof(btpow_job_ex);
+    job->seal = BTPOW_SEAL_OLD;
+    job->rule = BTPOW_RULE_LE;
+    return BTPOW_OK;
+}
+
+btpow_status btpow_v1_prefix(unsigned char prefix[BTPOW_V1_PREFIX_SIZE], const btpow_job_ex* job) {
+    if (!prefix) return null_argument("prefix");
+    if (!job) return null_argument("job");
     return guarded([&] {
-        const btpow::Job j = to_job(*job);
-        const btpow::Verdict v = btpow::verify(j, nonce);
-        from_hash(v.block_and_hotkey_hash, verdict->block_and_hotkey_hash);
-        from_hash(v.seal, verdict->seal);
-        verdict->le = v.le;
-        verdict->be = v.be;
-        verdict->sdk = v.sdk;
-        verdict->passes = v.passes(j.rule);
+        check_struct_size(job->struct_size, sizeof(btpow_job_ex), "btpow_job_ex");
+        btpow::Job j;
+        j.netuid = job->netuid;
+        j.block_hash = to_hash(job->block_hash);
+        j.hotkey.public_key = to_hash(job->hotkey);
+        j.coldkey.public_key = to_hash(job->coldkey);
+        const auto bytes = btpow::v1_prefix(j);
+        std::memcpy(prefix, bytes.data(), bytes.size());
+        return BTPOW_OK;
+    });
+}
+
+btpow_status btpow_seal_v1(unsigned char out[32], const unsigned char prefix[BTPOW_V1_PREFIX_SIZE], uint64_t nonce) {
+    if (!out) return null_argument("out");
+    if (!prefix) return null_argument("prefix");
+    return guarded([&] {
+        std::array<std::uint8_t, btpow::kV1PrefixSize> bytes;
+        std::memcpy(bytes.data(), prefix, bytes.size());
+        from_hash(btpow::seal_v1(bytes, nonce), out);
         return BTPOW_OK;
     });
 }
@@ -264,21 +407,16 @@ btpow_status btpow_scan(const btpow_job* job, uint64_t start, uint64_t count, co
     if (!job) return null_argument("job");
     if (!found) return null_argument("found");
     if (!hits && hits_capacity > 0) return null_argument("hits");
-    return guarded([&] {
-        btpow::ScanOptions scan_options;
-        if (options) to_device_options(*options, scan_options);
-        const btpow::ScanResult result = btpow::scan(to_job(*job), start, count, scan_options);
-        std::copy_n(result.hits.begin(), std::min(hits_capacity, result.hits.size()), hits);
-        *found = result.hits.size();
-        if (stats) {
-            stats->hashes = result.hashes;
-            stats->candidates = result.candidates;
-            stats->compute_errors = result.compute_errors;
-            stats->seconds = result.seconds;
-            stats->setup_seconds = result.setup_seconds;
-        }
-        return BTPOW_OK;
-    });
+    return guarded([&] { return scan_job(to_job(*job), start, count, options, hits, hits_capacity, *found, stats); });
+}
+
+btpow_status btpow_scan_ex(const btpow_job_ex* job, uint64_t start, uint64_t count, const btpow_options* options,
+                           uint64_t* hits, size_t hits_capacity, size_t* found, btpow_scan_stats* stats) {
+    if (found) *found = 0;
+    if (!job) return null_argument("job");
+    if (!found) return null_argument("found");
+    if (!hits && hits_capacity > 0) return null_argument("hits");
+    return guarded([&] { return scan_job(to_job(*job), start, count, options, hits, hits_capacity, *found, stats); });
 }
 
 btpow_status btpow_solver_create(btpow_solver** solver, const btpow_options* options) {
@@ -298,26 +436,21 @@ btpow_status btpow_solver_create(btpow_solver** solver, const btpow_options* opt
 btpow_status btpow_solver_submit(btpow_solver* solver, const btpow_job* job, uint64_t* job_id) {
     if (!solver) return null_argument("solver");
     if (!job) return null_argument("job");
-    if (solver->stopped) return fail(BTPOW_ERR_STOPPED, "solver", "submit: the solver was stopped");
-    return guarded([&] {
-        const std::uint64_t id = solver->solver.submit(to_job(*job));
-        if (job_id) *job_id = id;
-        return BTPOW_OK;
-    });
+    return guarded([&] { return submit_job(*solver, to_job(*job), job_id); });
+}
+
+btpow_status btpow_solver_submit_ex(btpow_solver* solver, const btpow_job_ex* job, uint64_t* job_id) {
+    if (!solver) return null_argument("solver");
+    if (!job) return null_argument("job");
+    return guarded([&] { return submit_job(*solver, to_job(*job), job_id); });
 }
 
 btpow_status btpow_solver_wait(btpow_solver* solver, uint64_t timeout_ms, btpow_solution* solution) {
     if (!solver) return null_argument("solver");
     if (!solution) return null_argument("solution");
     return guarded([&] {
-        // About a century: longer timeouts would overflow the clock's arithmetic.
-        constexpr std::uint64_t kLongest = 3'000'000'000'000ull;
-        const auto timeout = std::chrono::milliseconds(std::min(timeout_ms, kLongest));
-        const auto found = solver->solver.wait_for(timeout);
-        if (!found) {
-            if (solver->stopped) return fail(BTPOW_ERR_STOPPED, "solver", "wait: the solver was stopped");
-            return fail(BTPOW_ERR_TIMEOUT, "timeout", "wait: no solution within " + std::to_string(timeout_ms) + " ms");
-        }
+        std::optional<btpow::Solution> found;
+        if (const btpow_status status = wait_solution(*solver, timeout_ms, found); status != BTPOW_OK) return status;
         solution->job_id = found->job_id;
         solution->block_number = found->job.block_number;
         solution->nonce = found->nonce;
@@ -325,6 +458,27 @@ btpow_status btpow_solver_wait(btpow_solver* solver, uint64_t timeout_ms, btpow_
         copy_text(solution->device, found->device);
         solution->hashes = found->hashes;
         solution->seconds = found->seconds;
+        return BTPOW_OK;
+    });
+}
+
+btpow_status btpow_solver_wait_ex(btpow_solver* solver, uint64_t timeout_ms, btpow_solution_ex* solution) {
+    if (!solver) return null_argument("solver");
+    if (!solution) return null_argument("solution");
+    return guarded([&] {
+        check_struct_size(solution->struct_size, sizeof(btpow_solution_ex), "btpow_solution_ex");
+        std::optional<btpow::Solution> found;
+        if (const btpow_status status = wait_solution(*solver, timeout_ms, found); status != BTPOW_OK) return status;
+        btpow_solution_ex out{};
+        out.struct_size = sizeof(btpow_solution_ex);
+        out.job_id = found->job_id;
+        from_job(found->job, out.job);
+        out.nonce = found->nonce;
+        from_hash(found->seal, out.seal);
+        copy_text(out.device, found->device);
+        out.hashes = found->hashes;
+        out.seconds = found->seconds;
+        *solution = out;
         return BTPOW_OK;
     });
 }

@@ -5,10 +5,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -70,9 +73,31 @@ public:
     Crew& operator=(const Crew&) = delete;
     ~Crew() { join(); }
 
+    // Starts one thread per worker. Every thread waits at a gate until all exist: a worker that
+    // ran before a later thread failed to start could wait in next() for a job that never comes
+    // (a Solver's do), and joining it would hang. On a failure the gate tells the started threads
+    // to return without running, they are joined, and the failure is thrown.
+    // Throws: Error(backend_failure, "cpu_threads") when a thread cannot be created (a thread or
+    //         memory limit); std::bad_alloc. Nothing is left running either way.
     void start() {
-        for (std::size_t i = 0; i < workers_.size(); ++i)
-            threads_.emplace_back([this, i] { workers_[i]->run(*ports_[i]); });
+        try {
+            threads_.reserve(workers_.size());
+            for (std::size_t i = 0; i < workers_.size(); ++i)
+                threads_.emplace_back([this, i] {
+                    if (wait_at_gate()) workers_[i]->run(*ports_[i]);
+                });
+        } catch (const std::system_error& e) {
+            const std::size_t started = threads_.size();
+            abandon();
+            throw Error(ErrorCode::backend_failure, "cpu_threads",
+                        "cpu_threads: could not start worker thread " + std::to_string(started + 1) + " of " +
+                            std::to_string(workers_.size()) + " (" + e.what() +
+                            "); ask for fewer threads or raise the process's thread and memory limits");
+        } catch (...) {
+            abandon();
+            throw;
+        }
+        open_gate(Gate::run);
     }
     void join() {
         for (auto& t : threads_)
@@ -81,9 +106,31 @@ public:
     }
 
 private:
+    enum class Gate { closed, run, abandon };
+
+    bool wait_at_gate() {
+        std::unique_lock lock(gate_mutex_);
+        gate_cv_.wait(lock, [&] { return gate_ != Gate::closed; });
+        return gate_ == Gate::run;
+    }
+    void open_gate(Gate state) {
+        {
+            std::lock_guard lock(gate_mutex_);
+            gate_ = state;
+        }
+        gate_cv_.notify_all();
+    }
+    void abandon() noexcept {
+        open_gate(Gate::abandon);
+        join();
+    }
+
     WorkerList workers_;
     std::vector<std::unique_ptr<Port<Owner>>> ports_;
     std::vector<std::thread> threads_;
+    std::mutex gate_mutex_;
+    std::condition_variable gate_cv_;
+    Gate gate_ = Gate::closed;
 };
 
 }  // namespace btpow::detail

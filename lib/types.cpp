@@ -24,6 +24,9 @@ constexpr char kBase58Alphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijk
 constexpr std::uint8_t kSs58Prefix = 42;
 constexpr std::size_t kSs58Bytes = 35;
 constexpr std::size_t kSs58ChecksumBytes = 2;
+// The longest base58 text of 36 bytes (a two-byte prefix, still named in the error): decoding
+// costs the square of the length, so longer text is refused before it is decoded.
+constexpr std::size_t kSs58MaxCharacters = 50;
 constexpr std::string_view kSs58ChecksumContext = "SS58PRE";
 
 // The length of the UTF-8 sequence that starts text[i] if it is a well-formed one, else 0.
@@ -194,6 +197,10 @@ std::string account_form() {
 }
 
 Account parse_ss58(std::string_view text, std::string_view field) {
+    if (text.size() > kSs58MaxCharacters)
+        throw Error(ErrorCode::bad_ss58_length, std::string(field),
+                    prefix(field) + account_form() + "; got " + quoted(text) + ", " +
+                        std::to_string(character_count(text)) + " characters");
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (base58_value(text[i]) < 0)
             throw Error(ErrorCode::bad_ss58_character, std::string(field),
@@ -263,6 +270,8 @@ Hash32 parse_hex32(std::string_view text, std::string_view field, std::string_vi
 
 constexpr std::string_view kDifficultyForm =
     "expected a non-negative integer up to 2^256-1, in decimal or 0x-prefixed hex";
+constexpr std::size_t kMaxUint256DecimalDigits = 78;  // 2^256-1 = 1157920892...9935 (78 digits)
+constexpr std::size_t kMaxUint256HexDigits = 64;
 constexpr std::string_view kU64Form = "expected a decimal integer from 0 to 18446744073709551615";
 
 }  // namespace
@@ -322,7 +331,14 @@ Difficulty Difficulty::parse(std::string_view text, std::string_view field) {
         const int v = hex ? hex_value(c) : (c >= '0' && c <= '9' ? c - '0' : -1);
         if (v < 0) throw_bad_integer(text, field, kDifficultyForm);
     }
-    for (char c : digits) {
+    // Leading zeros are skipped and more significant digits than 2^256-1 has are refused before
+    // the big-integer arithmetic, so that its cost does not grow with the text.
+    const std::string_view significant = digits.substr(std::min(digits.find_first_not_of('0'), digits.size()));
+    if (significant.size() > (hex ? kMaxUint256HexDigits : kMaxUint256DecimalDigits))
+        throw Error(ErrorCode::integer_out_of_range, std::string(field),
+                    prefix(field) + std::string(kDifficultyForm) + " (2^256-1 = " + max.str() +
+                        "), got a larger value " + quoted(text));
+    for (char c : significant) {
         value = value * (hex ? 16 : 10) + (hex ? hex_value(c) : c - '0');
         if (value > max)
             throw Error(ErrorCode::integer_out_of_range, std::string(field),
@@ -371,6 +387,26 @@ std::uint64_t parse_u64(std::string_view text, std::string_view field) {
     return value;
 }
 
+std::string_view to_string(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::bad_hex_length: return "bad_hex_length";
+        case ErrorCode::bad_hex_character: return "bad_hex_character";
+        case ErrorCode::bad_ss58_length: return "bad_ss58_length";
+        case ErrorCode::bad_ss58_character: return "bad_ss58_character";
+        case ErrorCode::bad_ss58_checksum: return "bad_ss58_checksum";
+        case ErrorCode::bad_ss58_prefix: return "bad_ss58_prefix";
+        case ErrorCode::bad_integer: return "bad_integer";
+        case ErrorCode::negative_integer: return "negative_integer";
+        case ErrorCode::integer_out_of_range: return "integer_out_of_range";
+        case ErrorCode::bad_rule: return "bad_rule";
+        case ErrorCode::bad_option: return "bad_option";
+        case ErrorCode::bad_job: return "bad_job";
+        case ErrorCode::no_device: return "no_device";
+        case ErrorCode::backend_failure: return "backend_failure";
+    }
+    return "unknown";
+}
+
 std::string_view to_string(SealKind kind) {
     switch (kind) {
         case SealKind::old: return "old";
@@ -407,8 +443,9 @@ void validate(const Job& job) {
         throw Error(ErrorCode::bad_job, "netuid",
                     "netuid: expected a subnet 1..65535 for a v1 seal, got 0 (root has no PoW registration)");
     if (job.block_and_hotkey_hash)
-        throw Error(ErrorCode::bad_job, "block_and_hotkey_hash",
-                    "block_and_hotkey_hash: belongs to the old seal; a v1 job gives its block hash, hotkey and coldkey");
+        throw Error(
+            ErrorCode::bad_job, "block_and_hotkey_hash",
+            "block_and_hotkey_hash: belongs to the old seal; a v1 job gives its block hash, hotkey and coldkey");
 }
 
 }  // namespace btpow

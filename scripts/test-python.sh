@@ -23,7 +23,7 @@ BTPOW_CMAKE_BUILD_DIR="$build" "$work/venv/bin/pip" install --quiet --no-build-i
 
 cd "$work"  # away from python/, so that only the installed copy can be imported
 "$work/venv/bin/python" -c 'import btpow, sys; sys.exit("site-packages" not in btpow.__file__)'
-BTPOW_TEST_DATA="$root/tests/data" "$work/venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/python"
+BTPOW_TEST_DATA="$root/tests/data" BTPOW_SOURCE_ROOT="$root" "$work/venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/python"
 "$work/venv/bin/python" "$root/python/examples/solve_demo.py"
 
 echo "btpow: building examples/embed.c against the installed libbtpow.so" >&2

@@ -62,7 +62,8 @@ typedef enum btpow_backend {
     BTPOW_BACKEND_ALL = 3   /* CUDA devices and CPU threads together */
 } btpow_backend;
 
-/* One puzzle. difficulty is 32 bytes little-endian; all zero accepts every seal. */
+/* One puzzle of the old seal (SPEC §2). difficulty is 32 bytes little-endian; all zero accepts
+ * every seal. For either seal, v1 included, use btpow_job_ex and the *_ex functions. */
 typedef struct btpow_job {
     uint64_t block_number;
     unsigned char block_hash[32];
@@ -71,10 +72,44 @@ typedef struct btpow_job {
     btpow_rule rule;
 } btpow_job;
 
+/* Which seal a job asks for. */
+typedef enum btpow_seal_kind {
+    BTPOW_SEAL_OLD = 0, /* keccak256(sha256(le64(nonce) || H)), H = keccak256(block_hash || account):
+                           the faucet, Torus, register before subtensor spec 474 (SPEC §2) */
+    BTPOW_SEAL_V1 = 1   /* keccak256(sha256(tag || le16(netuid) || block_hash || hotkey || coldkey ||
+                           le64(nonce))): pow_register, spec 474 and later; rule LE only (SPEC §10) */
+} btpow_seal_kind;
+
+/* One puzzle of either seal. Size-tagged so that it can grow without breaking callers: initialise
+ * with btpow_job_ex_init (which sets struct_size and the defaults), then set fields. A library
+ * accepts every struct_size it was ever published with, and refuses others (BTPOW_ERR_BAD_INPUT,
+ * field "struct_size").
+ * For BTPOW_SEAL_OLD: block_hash, account, difficulty and rule are used, as in btpow_job.
+ * For BTPOW_SEAL_V1: block_number is the work block (pow_register's work_block) and block_hash
+ * its hash; netuid (1..65535: 0, the root subnet, is refused), hotkey (the key to register) and
+ * coldkey (the key that signs pow_register) are used (all-zero keys are refused as missing) and
+ * account is not; rule must be BTPOW_RULE_LE (anything else is refused, field "rule"). */
+typedef struct btpow_job_ex {
+    size_t struct_size; /* sizeof(btpow_job_ex), set by btpow_job_ex_init */
+    btpow_seal_kind seal;
+    uint64_t block_number;
+    unsigned char block_hash[32];
+    unsigned char account[32]; /* old seal: the AccountId32 in H */
+    unsigned char difficulty[32];
+    btpow_rule rule;
+    uint16_t netuid;           /* v1 */
+    unsigned char hotkey[32];  /* v1 */
+    unsigned char coldkey[32]; /* v1 */
+} btpow_job_ex;
+
+/* The 123 bytes before the nonce in a v1 payload (SPEC §10): tag, le16(netuid), block hash,
+ * hotkey, coldkey. */
+#define BTPOW_V1_PREFIX_SIZE 123
+
 /* Which devices do the work. Initialise with btpow_options_init, then change fields. */
 typedef struct btpow_options {
     btpow_backend backend;
-    unsigned cpu_threads;    /* 0: every hardware thread */
+    unsigned cpu_threads;    /* 0: every hardware thread; at most 4096 */
     const char* cpu_isa;     /* NULL, "auto" or a path name ("scalar", "avx2", ...); copied */
     const int* cuda_devices; /* 0-based ordinals, cuda_device_count of them; NULL: every device */
     size_t cuda_device_count;
@@ -107,6 +142,21 @@ typedef struct btpow_solution {
     uint64_t hashes; /* seals hashed for the job when it was found */
     double seconds;  /* since the job was submitted */
 } btpow_solution;
+
+/* A solution of a job of either seal, with the job it solves (older jobs included): for a v1
+ * job, pow_register(job.netuid, job.block_number, nonce, seal, job.hotkey) signed by job.coldkey
+ * (SPEC §10). Size-tagged like btpow_job_ex: set struct_size = sizeof(btpow_solution_ex) before
+ * the call. */
+typedef struct btpow_solution_ex {
+    size_t struct_size;
+    uint64_t job_id;
+    btpow_job_ex job; /* the job it solves, as submitted */
+    uint64_t nonce;
+    unsigned char seal[32]; /* pow_register's `work` for a v1 job */
+    char device[32];        /* "cpu", "cuda:0", ...: NUL-terminated */
+    uint64_t hashes;
+    double seconds;
+} btpow_solution_ex;
 
 /* Totals over every device of a solver; rates are seals per second, 0 also when there is no
  * interval to measure over yet (where the C++ API's rate is empty). */
@@ -196,6 +246,32 @@ BTPOW_API btpow_status btpow_seal(unsigned char out[32], const unsigned char blo
  *  Returns BTPOW_ERR_BAD_INPUT for a rule outside btpow_rule. */
 BTPOW_API btpow_status btpow_verify(btpow_verdict* verdict, const btpow_job* job, uint64_t nonce);
 
+/** Sets job to the defaults (old seal, rule LE, everything else zero) and struct_size to
+ *  sizeof(btpow_job_ex). */
+BTPOW_API btpow_status btpow_job_ex_init(btpow_job_ex* job);
+
+/** The 123-byte v1 prefix of a job: tag || le16(netuid) || block_hash || hotkey || coldkey
+ *  (SPEC §10), whatever job->seal says.
+ *  Out: prefix. On failure: untouched. */
+BTPOW_API btpow_status btpow_v1_prefix(unsigned char prefix[BTPOW_V1_PREFIX_SIZE], const btpow_job_ex* job);
+
+/** The v1 seal keccak256(sha256(prefix || le64(nonce))), by the reference implementation.
+ *  Out: out: the seal.
+ *  In:  prefix: the 123-byte prefix (not checked: any 123 bytes are hashed). */
+BTPOW_API btpow_status btpow_seal_v1(unsigned char out[32], const unsigned char prefix[BTPOW_V1_PREFIX_SIZE],
+                                     uint64_t nonce);
+
+/** btpow_verify for a job of either seal. For a v1 job le is the chain's verdict and be, sdk
+ *  are 0; block_and_hotkey_hash is zero.
+ *  Returns BTPOW_ERR_BAD_INPUT for a bad struct_size, seal, rule, or a v1 job with netuid 0 or
+ *  a rule other than LE. */
+BTPOW_API btpow_status btpow_verify_ex(btpow_verdict* verdict, const btpow_job_ex* job, uint64_t nonce);
+
+/** btpow_scan for a job of either seal; same contract. */
+BTPOW_API btpow_status btpow_scan_ex(const btpow_job_ex* job, uint64_t start, uint64_t count,
+                                     const btpow_options* options, uint64_t* hits, size_t hits_capacity, size_t* found,
+                                     btpow_scan_stats* stats);
+
 /** Sets options to the defaults: backend AUTO, every CPU thread, every CUDA device, default
  *  batch time, a random nonce start. */
 BTPOW_API btpow_status btpow_options_init(btpow_options* options);
@@ -208,14 +284,18 @@ BTPOW_API btpow_status btpow_options_init(btpow_options* options);
  *       On failure: found is 0; hits and stats are unspecified.
  *  In:  options: NULL scans on every CPU thread; else its backend etc. are used (AUTO: the CUDA
  *       devices if any, else the CPU); has_nonce_start is ignored.
- *       count: 1..2^64-1 (0 is BTPOW_ERR_BAD_INPUT). */
+ *       count: 1..2^64-1 (0 is BTPOW_ERR_BAD_INPUT).
+ *  Returns BTPOW_ERR_DEVICE_FAILURE (field "cpu_threads") when a worker thread cannot be started;
+ *  no thread is left running then. */
 BTPOW_API btpow_status btpow_scan(const btpow_job* job, uint64_t start, uint64_t count, const btpow_options* options,
                                   uint64_t* hits, size_t hits_capacity, size_t* found, btpow_scan_stats* stats);
 
 /** Creates a solver and starts its workers (idle until the first submit).
  *  Out: solver: the new handle, to be freed with btpow_solver_destroy. On failure: NULL.
  *  In:  options: may be NULL (defaults, as btpow_options_init).
- *  Returns BTPOW_ERR_NO_DEVICE when the backend has no usable device. */
+ *  Returns BTPOW_ERR_NO_DEVICE when the backend has no usable device; BTPOW_ERR_DEVICE_FAILURE
+ *  (field "cpu_threads") when a worker thread cannot be started (a thread or memory limit of the
+ *  process): no thread is left running then. */
 BTPOW_API btpow_status btpow_solver_create(btpow_solver** solver, const btpow_options* options);
 
 /** Starts work on a job, replacing the current one at once (a new block).
@@ -225,10 +305,18 @@ BTPOW_API btpow_status btpow_solver_submit(btpow_solver* solver, const btpow_job
 
 /** Waits for the next solution not yet returned (of the current or an earlier job).
  *  Out: solution. On failure: untouched.
- *  In:  timeout_ms: how long to wait; 0 only polls.
+ *  In:  timeout_ms: how long to wait; 0 only polls; above about a century waits a century.
  *  Returns BTPOW_ERR_TIMEOUT when none came in time, BTPOW_ERR_STOPPED once the solver is
  *  stopped (also when stopped from another thread during the wait). */
 BTPOW_API btpow_status btpow_solver_wait(btpow_solver* solver, uint64_t timeout_ms, btpow_solution* solution);
+
+/** btpow_solver_submit for a job of either seal; same contract. Jobs of both seals may follow
+ *  each other on one solver. */
+BTPOW_API btpow_status btpow_solver_submit_ex(btpow_solver* solver, const btpow_job_ex* job, uint64_t* job_id);
+
+/** btpow_solver_wait that also gives the solved job (of either seal).
+ *  Out: solution (its struct_size set by the caller, checked). On failure: untouched. */
+BTPOW_API btpow_status btpow_solver_wait_ex(btpow_solver* solver, uint64_t timeout_ms, btpow_solution_ex* solution);
 
 /** Counters and rates, summed over the solver's devices.
  *  Out: stats. On failure: untouched. */

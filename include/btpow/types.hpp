@@ -34,6 +34,8 @@ enum class ErrorCode {
     no_device,             // a backend was asked for that this machine or build does not have
     backend_failure,       // a device or backend failed at run time
 };
+// The enumerator's name ("bad_hex_length", ...): the one spelling every binding uses.
+std::string_view to_string(ErrorCode code);
 
 // The exception thrown at every API boundary. what() names the field and the expected form.
 class Error : public std::runtime_error {

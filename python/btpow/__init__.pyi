@@ -5,6 +5,8 @@ from typing import Dict, Iterator, List, Optional, Sequence, Union
 __version__: str
 M: int
 RULES: tuple
+SEALS: tuple
+MAX_THREADS: int
 
 HashLike = Union[bytes, bytearray, memoryview, str]
 AccountLike = Union[bytes, bytearray, memoryview, str]
@@ -26,6 +28,10 @@ class Job:
     rule: str
     block_number: int
     block_and_hotkey_hash: Optional[bytes]
+    seal: str
+    netuid: int
+    hotkey: Optional[bytes]
+    coldkey: Optional[bytes]
     def __init__(
         self,
         block_hash: HashLike = ...,
@@ -34,9 +40,15 @@ class Job:
         rule: str = ...,
         block_number: int = ...,
         block_and_hotkey_hash: Optional[HashLike] = ...,
+        seal: str = ...,
+        netuid: int = ...,
+        hotkey: Optional[AccountLike] = ...,
+        coldkey: Optional[AccountLike] = ...,
     ) -> None: ...
     @property
     def account_ss58(self) -> str: ...
+    @property
+    def v1_prefix(self) -> bytes: ...
 
 class Verdict:
     block_and_hotkey_hash: bytes
@@ -86,6 +98,7 @@ class Solver:
 def block_and_hotkey_hash(block_hash: HashLike, account: AccountLike) -> bytes: ...
 def seal(block_hash: HashLike, account: AccountLike, nonce: int) -> bytes: ...
 def seal_from_hash(block_and_hotkey_hash: HashLike, nonce: int) -> bytes: ...
+def seal_v1(prefix: Union[bytes, bytearray, memoryview], nonce: int) -> bytes: ...
 def verify(job: Job, nonce: int) -> Verdict: ...
 def scan(
     job: Job,

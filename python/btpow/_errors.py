@@ -40,6 +40,14 @@ def bad_input(field: str, message: str, code: str = "bad_input") -> InputError:
     return InputError(f"{field}: {message}", field, code)
 
 
+def shown(value: object) -> str:
+    """An int as a message may show it: in full up to 256 bits, else its size (printing a huge int
+    is slow, and Python refuses to print more than 4 300 digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"a {value.bit_length()}-bit {'negative ' if value < 0 else ''}number"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
 def expect_type(value: object, types: tuple, field: str, expected: str) -> None:
     if not isinstance(value, types) or isinstance(value, bool):
         raise bad_input(field, f"expected {expected}, got {type(value).__name__}", "bad_type")

@@ -28,7 +28,7 @@ import sys
 from typing import Any, List, Optional
 
 from . import _btpow
-from ._errors import Error, NoDeviceError, bad_input, expect_type
+from ._errors import Error, NoDeviceError, bad_input, expect_type, shown
 
 M = (1 << 256) - 1
 _U64 = 1 << 64
@@ -60,7 +60,7 @@ def _cpu_fallback_notice(reason: str, threads: int) -> None:
 def _non_negative(value: Any, field: str) -> int:
     expect_type(value, (int,), field, "an int >= 0")
     if value < 0:
-        raise bad_input(field, f"expected an int >= 0, got {value}", "negative_integer")
+        raise bad_input(field, f"expected an int >= 0, got {shown(value)}", "negative_integer")
     return int(value)
 
 
@@ -83,7 +83,7 @@ def _bahh(bahh_hex: Any) -> bytes:
         except (TypeError, UnicodeDecodeError):
             raise bad_input("bahh_hex", "expected the 64 ASCII hex characters of the block-and-hotkey hash",
                             "bad_hex_character") from None
-    return _btpow.parse_hash(text, "bahh_hex")
+    return _btpow.parse_hash(text.encode("utf-8", "surrogatepass"), "bahh_hex")
 
 
 def narrowing_difficulty(upper: int) -> int:
@@ -100,7 +100,7 @@ def solve_cuda(tpb: int, nonce_start: int, update_interval: int, upper: Any, bah
     tpb = _non_negative(tpb, "tpb")
     nonce_start = _non_negative(nonce_start, "nonce_start")
     if nonce_start >= _U64:
-        raise bad_input("nonce_start", f"expected 0 <= nonce_start <= 2**64 - 1, got {nonce_start}",
+        raise bad_input("nonce_start", f"expected 0 <= nonce_start <= 2**64 - 1, got {shown(nonce_start)}",
                         "integer_out_of_range")
     update_interval = _non_negative(update_interval, "update_interval")
     dev_id = _non_negative(dev_id, "dev_id")
@@ -108,7 +108,7 @@ def solve_cuda(tpb: int, nonce_start: int, update_interval: int, upper: Any, bah
     h = _bahh(bahh_hex)
     count = tpb * update_interval
     if count >= _U64:
-        raise bad_input("update_interval", f"tpb * update_interval must be below 2**64, got {count}",
+        raise bad_input("update_interval", f"tpb * update_interval must be below 2**64, got {shown(count)}",
                         "integer_out_of_range")
     upper_value = int.from_bytes(upper_bytes, "little")
     if count == 0 or upper_value == 0:
@@ -117,17 +117,20 @@ def solve_cuda(tpb: int, nonce_start: int, update_interval: int, upper: Any, bah
     devices = _cuda_device_count()
     if devices > 0:
         if dev_id >= devices:
-            raise NoDeviceError(f"dev_id: no CUDA device {dev_id} (this machine has {devices})", "dev_id", "no_device")
-        device_spec = ("cuda", 0, "", [dev_id], 0)
+            raise NoDeviceError(f"dev_id: no CUDA device {shown(dev_id)} (this machine has {devices})", "dev_id", "no_device")
+        options = _btpow.DeviceOptions(backend="cuda", cpu_threads=0, cpu_isa="", cuda_devices=[dev_id],
+                                       cuda_batch_ms=0)
     else:
-        device_spec = ("cpu", 0, "", [], 0)
-    spec = (0, bytes(32), bytes(32), str(narrowing_difficulty(upper_value)), "be", h)
+        options = _btpow.DeviceOptions(backend="cpu", cpu_threads=0, cpu_isa="", cuda_devices=[], cuda_batch_ms=0)
+    job = _btpow.Job(seal="old", block_number=0, block_hash=bytes(32), account=bytes(32),
+                     difficulty=str(narrowing_difficulty(upper_value)), rule="be", block_and_hotkey_hash=h,
+                     netuid=0, hotkey=bytes(32), coldkey=bytes(32))
     try:
-        nonce, _stats = _btpow.cubit_scan(spec, nonce_start, count, upper_bytes, device_spec)
+        found = _btpow.cubit_scan(job, nonce_start, count, upper_bytes, options)
     except Error as e:
         _errors.append(str(e))
         raise
-    return nonce
+    return found.hits[0] if found.hits else -1
 
 
 def reset_cuda() -> None:

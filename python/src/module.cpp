@@ -1,15 +1,19 @@
-// btpow._btpow: the pybind11 extension under the Python package. It speaks in plain values (bytes,
-// int, str, tuples); python/btpow/__init__.py turns them into the documented Python API. Long
-// calls release the GIL and look for Ctrl-C (PyErr_CheckSignals) every kPollInterval.
+// btpow._btpow: the pybind11 extension under the Python package. It binds the library's own types
+// by name (Job, DeviceOptions, Verdict, ScanResult, Solution); python/btpow/__init__.py checks
+// Python-side types and builds the documented API on them. Long calls release the GIL and look
+// for Ctrl-C (PyErr_CheckSignals) every kPollInterval.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "btpow/btpow.hpp"
@@ -28,28 +32,7 @@ constexpr double kSetupShareCap = 0.02;
 constexpr std::uint64_t kFirstCpuChunk = std::uint64_t{1} << 18;
 constexpr std::uint64_t kFirstDeviceChunk = std::uint64_t{1} << 30;
 
-const char* code_name(btpow::ErrorCode code) {
-    switch (code) {
-        case btpow::ErrorCode::bad_hex_length: return "bad_hex_length";
-        case btpow::ErrorCode::bad_hex_character: return "bad_hex_character";
-        case btpow::ErrorCode::bad_ss58_length: return "bad_ss58_length";
-        case btpow::ErrorCode::bad_ss58_character: return "bad_ss58_character";
-        case btpow::ErrorCode::bad_ss58_checksum: return "bad_ss58_checksum";
-        case btpow::ErrorCode::bad_ss58_prefix: return "bad_ss58_prefix";
-        case btpow::ErrorCode::bad_integer: return "bad_integer";
-        case btpow::ErrorCode::negative_integer: return "negative_integer";
-        case btpow::ErrorCode::integer_out_of_range: return "integer_out_of_range";
-        case btpow::ErrorCode::bad_rule: return "bad_rule";
-        case btpow::ErrorCode::bad_option: return "bad_option";
-        case btpow::ErrorCode::bad_job: return "bad_job";
-        case btpow::ErrorCode::no_device: return "no_device";
-        case btpow::ErrorCode::backend_failure: return "backend_failure";
-    }
-    return "unknown";
-}
-
-btpow::Hash32 to_hash(const py::bytes& value, const char* field) {
-    const std::string bytes = value;
+btpow::Hash32 to_hash(const std::string& bytes, const char* field) {
     if (bytes.size() != 32)
         throw btpow::Error(btpow::ErrorCode::bad_hex_length, field,
                            std::string(field) + ": expected 32 bytes, got " + std::to_string(bytes.size()));
@@ -62,30 +45,36 @@ py::bytes from_hash(const btpow::Hash32& h) {
     return py::bytes(reinterpret_cast<const char*>(h.bytes.data()), h.bytes.size());
 }
 
-// (block_number, block_hash, account, difficulty as decimal text, rule, H or None): the Python
-// layer has already checked the types.
-using JobSpec = std::tuple<std::uint64_t, py::bytes, py::bytes, std::string, std::string, std::optional<py::bytes>>;
-
-btpow::Job to_job(const JobSpec& spec) {
+// The Python layer has checked every argument's type and range; the library checks the rest
+// (validate(): a v1 job's rule, netuid and the absence of H).
+btpow::Job make_job(const std::string& seal, std::uint64_t block_number, const py::bytes& block_hash,
+                    const py::bytes& account, const std::string& difficulty, const std::string& rule,
+                    const std::optional<py::bytes>& block_and_hotkey_hash, std::uint16_t netuid,
+                    const py::bytes& hotkey, const py::bytes& coldkey) {
     btpow::Job job;
-    job.block_number = std::get<0>(spec);
-    job.block_hash = to_hash(std::get<1>(spec), "block_hash");
-    job.account.public_key = to_hash(std::get<2>(spec), "account");
-    job.difficulty = btpow::Difficulty::parse(std::get<3>(spec), "difficulty");
-    job.rule = btpow::parse_rule(std::get<4>(spec), "rule");
-    if (std::get<5>(spec)) job.block_and_hotkey_hash = to_hash(*std::get<5>(spec), "block_and_hotkey_hash");
+    job.seal = btpow::parse_seal_kind(seal, "seal");
+    job.block_number = block_number;
+    job.block_hash = to_hash(block_hash, "block_hash");
+    job.account.public_key = to_hash(account, "account");
+    job.difficulty = btpow::Difficulty::parse(difficulty, "difficulty");
+    job.rule = btpow::parse_rule(rule, "rule");
+    if (block_and_hotkey_hash) job.block_and_hotkey_hash = to_hash(*block_and_hotkey_hash, "block_and_hotkey_hash");
+    job.netuid = netuid;
+    job.hotkey.public_key = to_hash(hotkey, "hotkey");
+    job.coldkey.public_key = to_hash(coldkey, "coldkey");
+    btpow::validate(job);
     return job;
 }
 
-// (backend, cpu threads, cpu isa, cuda devices, cuda batch ms).
-using DeviceSpec = std::tuple<std::string, unsigned, std::string, std::vector<int>, unsigned>;
-
-void to_device_options(const DeviceSpec& spec, btpow::DeviceOptions& out) {
-    out.backend = btpow::parse_backend(std::get<0>(spec), "backend");
-    out.cpu_threads = std::get<1>(spec);
-    out.cpu_isa = std::get<2>(spec);
-    out.cuda_devices = std::get<3>(spec);
-    out.cuda_batch_ms = std::get<4>(spec);
+btpow::DeviceOptions make_device_options(const std::string& backend, unsigned cpu_threads, const std::string& cpu_isa,
+                                         const std::vector<int>& cuda_devices, unsigned cuda_batch_ms) {
+    btpow::DeviceOptions out;
+    out.backend = btpow::parse_backend(backend, "backend");
+    out.cpu_threads = cpu_threads;
+    out.cpu_isa = cpu_isa;
+    out.cuda_devices = cuda_devices;
+    out.cuda_batch_ms = cuda_batch_ms;
+    return out;
 }
 
 // Raises KeyboardInterrupt (or whatever a signal handler raised) in the calling thread.
@@ -107,7 +96,6 @@ struct ScanWork {
     bool cancelled = false;
     std::exception_ptr error;
     btpow::ScanResult total;
-    std::optional<std::uint64_t> cubit_nonce;
 
     bool is_cancelled() {
         std::lock_guard lock(mutex);
@@ -131,15 +119,14 @@ struct ScanWork {
                 total.seconds += part.seconds;
                 total.setup_seconds += part.setup_seconds;
                 if (cubit_upper) {
-                    // SPEC §8: the seal read big-endian, strictly below upper.
-                    for (std::uint64_t nonce : part.hits) {
-                        const btpow::Hash32 s = btpow::seal(*job.block_and_hotkey_hash, nonce);
-                        if (btpow::seal_value(s, btpow::Rule::be) < *cubit_upper) {
-                            cubit_nonce = nonce;
-                            break;
-                        }
+                    // SPEC §8: the seal read big-endian, strictly below upper; the first one only.
+                    const auto first_below = std::find_if(part.hits.begin(), part.hits.end(), [&](std::uint64_t n) {
+                        return btpow::seal_value(btpow::seal(job, n), btpow::Rule::be) < *cubit_upper;
+                    });
+                    if (first_below != part.hits.end()) {
+                        total.hits.push_back(*first_below);
+                        break;
                     }
-                    if (cubit_nonce) break;
                 } else {
                     total.hits.insert(total.hits.end(), part.hits.begin(), part.hits.end());
                 }
@@ -163,8 +150,13 @@ struct ScanWork {
 
 // Runs work on a worker thread, the GIL released, until it is done or a signal interrupts.
 void run_scan(const std::shared_ptr<ScanWork>& work) {
-    std::thread worker([work] { work->run(); });
-    worker.detach();
+    try {
+        std::thread([work] { work->run(); }).detach();
+    } catch (const std::system_error& e) {
+        throw btpow::Error(btpow::ErrorCode::backend_failure, "threads",
+                           std::string("threads: could not start the scan's thread (") + e.what() +
+                               "); raise the process's thread and memory limits");
+    }
     for (;;) {
         {
             py::gil_scoped_release release;
@@ -182,46 +174,34 @@ void run_scan(const std::shared_ptr<ScanWork>& work) {
     if (work->error) std::rethrow_exception(work->error);
 }
 
-py::tuple stats_tuple(const btpow::ScanResult& r) {
-    return py::make_tuple(r.hashes, r.candidates, r.compute_errors, r.seconds, r.setup_seconds);
-}
-
-py::tuple scan(const JobSpec& spec, std::uint64_t start, std::uint64_t count, const DeviceSpec& devices) {
-    auto work = std::make_shared<ScanWork>();
-    work->job = to_job(spec);
-    to_device_options(devices, work->options);
+btpow::ScanResult scan(const btpow::Job& job, std::uint64_t start, std::uint64_t count,
+                       const btpow::DeviceOptions& devices) {
     if (count == 0)
         throw btpow::Error(btpow::ErrorCode::bad_option, "count", "count: expected 1..2^64-1 nonces, got 0");
+    auto work = std::make_shared<ScanWork>();
+    work->job = job;
+    static_cast<btpow::DeviceOptions&>(work->options) = devices;
     work->start = start;
     work->count = count;
     run_scan(work);
-    return py::make_tuple(py::cast(work->total.hits), stats_tuple(work->total));
+    return std::move(work->total);
 }
 
-// SPEC §8: the smallest nonce of [start, start + count) whose seal, read big-endian, is below
-// upper; -1 when none. The job's rule (be) and difficulty only narrow the candidates: the strict
-// comparison with upper is made here on every hit.
-py::tuple cubit_scan(const JobSpec& spec, std::uint64_t start, std::uint64_t count, const py::bytes& upper_le,
-                     const DeviceSpec& devices) {
-    auto work = std::make_shared<ScanWork>();
-    work->job = to_job(spec);
-    if (!work->job.block_and_hotkey_hash)
+// SPEC §8: hits holds the smallest nonce of [start, start + count) whose seal, read big-endian, is
+// below upper, or nothing. The job's rule (be) and difficulty only narrow the candidates: the
+// strict comparison with upper is made here on every hit.
+btpow::ScanResult cubit_scan(const btpow::Job& job, std::uint64_t start, std::uint64_t count, const py::bytes& upper_le,
+                             const btpow::DeviceOptions& devices) {
+    if (!job.block_and_hotkey_hash)
         throw btpow::Error(btpow::ErrorCode::bad_job, "bahh_hex", "bahh_hex: expected the block-and-hotkey hash");
-    to_device_options(devices, work->options);
-    const btpow::Hash32 upper_bytes = to_hash(upper_le, "upper");
-    work->cubit_upper = btpow::seal_value(upper_bytes, btpow::Rule::le);
+    auto work = std::make_shared<ScanWork>();
+    work->job = job;
+    static_cast<btpow::DeviceOptions&>(work->options) = devices;
+    work->cubit_upper = btpow::seal_value(to_hash(upper_le, "upper"), btpow::Rule::le);
     work->start = start;
     work->count = count;
     if (count > 0) run_scan(work);
-    // A Python int: 2^64 - 1 is a nonce like any other, not -1.
-    py::object nonce = work->cubit_nonce ? py::object(py::int_(*work->cubit_nonce)) : py::object(py::int_(-1));
-    return py::make_tuple(nonce, stats_tuple(work->total));
-}
-
-py::tuple verify(const JobSpec& spec, std::uint64_t nonce) {
-    const btpow::Job job = to_job(spec);
-    const btpow::Verdict v = btpow::verify(job, nonce);
-    return py::make_tuple(from_hash(v.block_and_hotkey_hash), from_hash(v.seal), v.le, v.be, v.sdk, v.passes(job.rule));
+    return std::move(work->total);
 }
 
 py::object optional_float(const std::optional<double>& value) {
@@ -249,9 +229,9 @@ py::dict device_stats(const btpow::DeviceStats& d) {
 // The Solver with waits that release the GIL and notice Ctrl-C.
 class NativeSolver {
 public:
-    NativeSolver(const DeviceSpec& devices, std::optional<std::uint64_t> nonce_start) {
+    NativeSolver(const btpow::DeviceOptions& devices, std::optional<std::uint64_t> nonce_start) {
         btpow::SolverOptions options;
-        to_device_options(devices, options);
+        static_cast<btpow::DeviceOptions&>(options) = devices;
         options.nonce_start = nonce_start;
         py::gil_scoped_release release;
         solver_ = std::make_unique<btpow::Solver>(std::move(options));
@@ -261,33 +241,35 @@ public:
         solver_.reset();
     }
 
-    std::uint64_t submit(const JobSpec& spec) {
-        const btpow::Job job = to_job(spec);
+    std::uint64_t submit(const btpow::Job& job) {
         if (stopped_) throw btpow::Error(btpow::ErrorCode::bad_option, "solver", "submit: the solver was stopped");
         return solver_->submit(job);
     }
 
     void pause() { solver_->pause(); }
 
-    // (job_id, nonce, seal, device, hashes, seconds) or None after timeout seconds (None: forever).
-    py::object wait(std::optional<double> timeout) {
+    // The next solution, or nothing after `timeout` seconds (nothing or infinite: no limit).
+    // Waits in slices of kPollInterval; the time left is compared in double seconds so that no
+    // timeout, however large, overflows a duration.
+    std::optional<btpow::Solution> wait(std::optional<double> timeout) {
+        if (timeout && std::isinf(*timeout)) timeout.reset();
         const auto began = std::chrono::steady_clock::now();
+        constexpr double kSliceMs = std::chrono::duration<double, std::milli>(kPollInterval).count();
         for (;;) {
-            auto slice = std::chrono::duration_cast<std::chrono::milliseconds>(kPollInterval);
+            double slice_ms = kSliceMs;
             if (timeout) {
                 const double left =
                     *timeout - std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-                if (left <= 0 && *timeout > 0) return py::none();
-                slice = std::min(slice, std::chrono::milliseconds(static_cast<long long>(std::max(0.0, left) * 1000)));
+                if (left <= 0 && *timeout > 0) return std::nullopt;
+                slice_ms = std::clamp(left * 1000, 0.0, kSliceMs);
             }
             std::optional<btpow::Solution> s;
             {
                 py::gil_scoped_release release;
-                s = solver_->wait_for(slice);
+                s = solver_->wait_for(std::chrono::milliseconds(static_cast<long long>(slice_ms)));
             }
-            if (s) return py::make_tuple(s->job_id, s->nonce, from_hash(s->seal), s->device, s->hashes, s->seconds);
-            if (stopped_) return py::none();
-            if (timeout && *timeout <= 0) return py::none();
+            if (s || stopped_) return s;
+            if (timeout && *timeout <= 0) return std::nullopt;
             check_signals();
         }
     }
@@ -354,17 +336,56 @@ py::dict system_info() {
 
 PYBIND11_MODULE(_btpow, m) {
     m.doc() = "The native core of the btpow package; use the btpow module instead.";
+    m.attr("__version__") = BTPOW_VERSION_STRING;
 
     // btpow::Error becomes the matching class of btpow._errors (a ValueError for bad input).
     py::register_exception_translator([](std::exception_ptr p) {
         try {
             if (p) std::rethrow_exception(p);
         } catch (const btpow::Error& e) {
-            py::object error =
-                py::module_::import("btpow._errors").attr("from_native")(code_name(e.code()), e.field(), e.what());
+            py::object error = py::module_::import("btpow._errors")
+                                   .attr("from_native")(std::string(btpow::to_string(e.code())), e.field(), e.what());
             PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(error.ptr())), error.ptr());
         }
     });
+
+    py::class_<btpow::Job>(m, "Job")
+        .def(py::init(&make_job), py::kw_only(), py::arg("seal"), py::arg("block_number"), py::arg("block_hash"),
+             py::arg("account"), py::arg("difficulty"), py::arg("rule"), py::arg("block_and_hotkey_hash"),
+             py::arg("netuid"), py::arg("hotkey"), py::arg("coldkey"))
+        .def_property_readonly("v1_prefix", [](const btpow::Job& job) {
+            const auto prefix = btpow::v1_prefix(job);
+            return py::bytes(reinterpret_cast<const char*>(prefix.data()), prefix.size());
+        });
+
+    py::class_<btpow::DeviceOptions>(m, "DeviceOptions")
+        .def(py::init(&make_device_options), py::kw_only(), py::arg("backend"), py::arg("cpu_threads"),
+             py::arg("cpu_isa"), py::arg("cuda_devices"), py::arg("cuda_batch_ms"));
+
+    py::class_<btpow::Verdict>(m, "Verdict")
+        .def_property_readonly("block_and_hotkey_hash",
+                               [](const btpow::Verdict& v) { return from_hash(v.block_and_hotkey_hash); })
+        .def_property_readonly("seal", [](const btpow::Verdict& v) { return from_hash(v.seal); })
+        .def_readonly("le", &btpow::Verdict::le)
+        .def_readonly("be", &btpow::Verdict::be)
+        .def_readonly("sdk", &btpow::Verdict::sdk)
+        .def("passes", [](const btpow::Verdict& v, const btpow::Job& job) { return v.passes(job.rule); });
+
+    py::class_<btpow::ScanResult>(m, "ScanResult")
+        .def_readonly("hits", &btpow::ScanResult::hits)
+        .def_readonly("hashes", &btpow::ScanResult::hashes)
+        .def_readonly("candidates", &btpow::ScanResult::candidates)
+        .def_readonly("compute_errors", &btpow::ScanResult::compute_errors)
+        .def_readonly("seconds", &btpow::ScanResult::seconds)
+        .def_readonly("setup_seconds", &btpow::ScanResult::setup_seconds);
+
+    py::class_<btpow::Solution>(m, "Solution")
+        .def_readonly("job_id", &btpow::Solution::job_id)
+        .def_readonly("nonce", &btpow::Solution::nonce)
+        .def_property_readonly("seal", [](const btpow::Solution& s) { return from_hash(s.seal); })
+        .def_readonly("device", &btpow::Solution::device)
+        .def_readonly("hashes", &btpow::Solution::hashes)
+        .def_readonly("seconds", &btpow::Solution::seconds);
 
     m.def("parse_hash", [](const std::string& text, const std::string& field) {
         return from_hash(btpow::Hash32::parse(text, field));
@@ -379,6 +400,9 @@ PYBIND11_MODULE(_btpow, m) {
     m.def("parse_rule", [](const std::string& text, const std::string& field) {
         return std::string(btpow::to_string(btpow::parse_rule(text, field)));
     });
+    m.def("parse_seal_kind", [](const std::string& text, const std::string& field) {
+        return std::string(btpow::to_string(btpow::parse_seal_kind(text, field)));
+    });
     m.def("block_and_hotkey_hash", [](const py::bytes& block_hash, const py::bytes& account) {
         return from_hash(btpow::block_and_hotkey_hash(to_hash(block_hash, "block_hash"),
                                                       btpow::Account{to_hash(account, "account")}));
@@ -386,13 +410,23 @@ PYBIND11_MODULE(_btpow, m) {
     m.def("seal", [](const py::bytes& h, std::uint64_t nonce) {
         return from_hash(btpow::seal(to_hash(h, "block_and_hotkey_hash"), nonce));
     });
-    m.def("verify", &verify);
+    m.def("seal_v1", [](const py::bytes& prefix, std::uint64_t nonce) {
+        const std::string bytes = prefix;
+        std::array<std::uint8_t, btpow::kV1PrefixSize> p{};
+        if (bytes.size() != p.size())
+            throw btpow::Error(
+                btpow::ErrorCode::bad_hex_length, "prefix",
+                "prefix: expected " + std::to_string(p.size()) + " bytes, got " + std::to_string(bytes.size()));
+        std::memcpy(p.data(), bytes.data(), p.size());
+        return from_hash(btpow::seal_v1(p, nonce));
+    });
+    m.def("verify", &btpow::verify);
     m.def("scan", &scan);
     m.def("cubit_scan", &cubit_scan);
     m.def("system_info", &system_info);
 
     py::class_<NativeSolver>(m, "NativeSolver")
-        .def(py::init<const DeviceSpec&, std::optional<std::uint64_t>>())
+        .def(py::init<const btpow::DeviceOptions&, std::optional<std::uint64_t>>())
         .def("submit", &NativeSolver::submit)
         .def("pause", &NativeSolver::pause)
         .def("wait", &NativeSolver::wait)

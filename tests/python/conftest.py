@@ -1,5 +1,7 @@
-"""Shared fixtures: the test vectors (tests/data/vectors.json) and the demo job."""
+"""Shared fixtures: the test vectors (tests/data/vectors.json, v1_vectors.json), the demo job, and an
+independent computation of the v1 seal (hashlib + pycryptodome, no code shared with btpow)."""
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -8,15 +10,39 @@ import pytest
 
 import btpow
 
-VECTORS = Path(os.environ.get("BTPOW_TEST_DATA", Path(__file__).resolve().parents[1] / "data")) / "vectors.json"
+DATA = Path(os.environ.get("BTPOW_TEST_DATA", Path(__file__).resolve().parents[1] / "data"))
+VECTORS = DATA / "vectors.json"
+V1_VECTORS = DATA / "v1_vectors.json"
 ALICE = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
 ALICE_HEX = "d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"
 M = (1 << 256) - 1
+V1_TAG = b"subtensor-pow-register-v1"
+
+
+def keccak256(data: bytes) -> bytes:
+    from Cryptodome.Hash import keccak  # Debian's python3-pycryptodome
+
+    return keccak.new(digest_bits=256, data=data).digest()
+
+
+def v1_seal(prefix: bytes, nonce: int) -> bytes:
+    """SPEC §10, computed apart from btpow: keccak256(sha256(prefix ‖ le64(nonce)))."""
+    return keccak256(hashlib.sha256(prefix + nonce.to_bytes(8, "little")).digest())
+
+
+def v1_passes(seal: bytes, difficulty: int) -> bool:
+    return int.from_bytes(seal, "little") <= M // difficulty
 
 
 @pytest.fixture(scope="session")
 def vectors():
     with open(VECTORS) as f:
+        return json.load(f)
+
+
+@pytest.fixture(scope="session")
+def v1_vectors():
+    with open(V1_VECTORS) as f:
         return json.load(f)
 
 

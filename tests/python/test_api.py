@@ -236,3 +236,94 @@ def test_bad_input_never_ends_the_interpreter():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "alive", out.stderr
+
+
+# The v1 seal (SPEC §10): pow_register's, spec 474 and later.
+
+V1_JOB = dict(seal="v1", netuid=1, block_hash="0x" + "01" * 32, hotkey="0x" + "02" * 32, coldkey="0x" + "03" * 32)
+
+
+def test_v1_job_builds_the_chain_prefix():
+    from conftest import V1_TAG
+
+    job = btpow.Job(**V1_JOB, difficulty=1)
+    assert job.v1_prefix == V1_TAG + b"\x01\x00" + b"\x01" * 32 + b"\x02" * 32 + b"\x03" * 32
+    assert btpow.verify(job, 0).seal.hex() == "7cdaced691a70795a7656ad9b76ef2c16b961686a14a790bcb22eed6226ef103"
+    assert job.seal == "v1" and job.hotkey == b"\x02" * 32 and job.account == bytes(32)
+
+
+def test_v1_scan_matches_the_independent_seal():
+    from conftest import v1_passes, v1_seal
+
+    job = btpow.Job(**V1_JOB, difficulty=500)
+    result = btpow.scan(job, 2**64 - 3000, 6000, threads=2)
+    want = [n % 2**64 for n in range(2**64 - 3000, 2**64 + 3000) if v1_passes(v1_seal(job.v1_prefix, n % 2**64), 500)]
+    assert result.hits == want and result.compute_errors == 0 and want
+
+
+def test_v1_solver_solution_passes_and_carries_its_job():
+    from conftest import v1_passes, v1_seal
+
+    job = btpow.Job(**V1_JOB, difficulty=5000, block_number=1234)
+    with btpow.Solver("cpu", threads=2) as solver:
+        job_id = solver.submit(job)
+        solution = solver.wait(timeout=120)
+    assert solution is not None and solution.job == job and solution.job_id == job_id
+    assert solution.seal == v1_seal(job.v1_prefix, solution.nonce)
+    assert v1_passes(solution.seal, 5000)
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    ({**V1_JOB, "seal": "v2"}, "seal"),
+    ({**V1_JOB, "seal": 1}, "seal"),
+    ({**V1_JOB, "rule": "be"}, "rule"),
+    ({**V1_JOB, "netuid": 0}, "netuid"),
+    ({**V1_JOB, "netuid": 65536}, "netuid"),
+    ({**V1_JOB, "netuid": -1}, "netuid"),
+    ({**V1_JOB, "netuid": "1"}, "netuid"),
+    ({**V1_JOB, "hotkey": "5Grwva"}, "hotkey"),
+    ({**V1_JOB, "coldkey": bytes(31)}, "coldkey"),
+    ({**V1_JOB, "block_and_hotkey_hash": bytes(32)}, "block_and_hotkey_hash"),
+    ({k: v for k, v in V1_JOB.items() if k != "hotkey"}, "hotkey"),
+    ({k: v for k, v in V1_JOB.items() if k != "coldkey"}, "coldkey"),
+])
+def test_bad_v1_jobs_are_refused_by_field(kwargs, field):
+    with pytest.raises(btpow.InputError) as e:
+        btpow.Job(**kwargs)
+    assert e.value.field == field
+
+
+def test_seal_v1_refuses_a_wrong_length_prefix():
+    with pytest.raises(btpow.InputError) as e:
+        btpow.seal_v1(bytes(122), 0)
+    assert e.value.field == "prefix"
+
+
+def test_version_comes_from_cmake():
+    from importlib import metadata
+
+    try:
+        assert btpow.__version__ == metadata.version("btpow")
+    except metadata.PackageNotFoundError:
+        assert os.environ.get("BTPOW_TEST_SOURCE_TREE")  # run from the source tree, not installed
+    root = os.environ.get("BTPOW_SOURCE_ROOT")
+    if not root:
+        pytest.skip("BTPOW_SOURCE_ROOT not set (scripts/test-python.sh sets it)")
+    import json
+    import re
+
+    with open(os.path.join(root, "CMakeLists.txt")) as f:
+        cmake = re.search(r"project\(\s*btpow\s+VERSION\s+([0-9.]+)", f.read()).group(1)
+    with open(os.path.join(root, "chain", "package.json")) as f:
+        chain = json.load(f)["version"]
+    assert btpow.__version__ == cmake == chain
+
+
+def test_jobs_pickle_and_copy():
+    import copy
+    import pickle
+
+    for job in (btpow.Job(account=ALICE, difficulty=10**6), btpow.Job(**V1_JOB, difficulty=7, block_number=9)):
+        for clone in (pickle.loads(pickle.dumps(job)), copy.deepcopy(job), copy.copy(job)):
+            assert clone == job
+            assert btpow.verify(clone, 5) == btpow.verify(job, 5)

@@ -1,0 +1,26 @@
+# Type stubs of btpow.bittensor_core (python/btpow/bittensor_core.py).
+import types
+from typing import List, Optional, Sequence, Tuple, Union
+
+TAG: bytes
+PREFIX_SIZE: int
+MAX_ATTEMPTS: int
+PREFIX_MESSAGE: str
+ROOT_MESSAGE: str
+DIFFICULTY_MESSAGE: str
+ATTEMPTS_MESSAGE: str
+
+def pow_mine_cpu(
+    prefix: Union[bytes, bytearray, memoryview], difficulty: int, start: int, attempts: int, *, threads: int = ...
+) -> Optional[Tuple[int, bytes]]: ...
+def pow_gpu_devices() -> List[int]: ...
+
+class PowGpuMiner:
+    def __init__(self, device_ids: Optional[Sequence[int]] = ...) -> None: ...
+    def devices(self) -> List[int]: ...
+    def mine(
+        self, prefix: Union[bytes, bytearray, memoryview], difficulty: int, start: int, attempts: int
+    ) -> Optional[Tuple[int, bytes]]: ...
+
+def install() -> None: ...
+def patch(module: types.ModuleType) -> None: ...
