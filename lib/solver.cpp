@@ -91,7 +91,7 @@ struct Solver::Impl {
             for (auto& j : jobs_)
                 if (j->id == a.job_id) job = j;
         }
-        if (!job) return;  // older than kRecentJobs: long expired on chain (SPEC §4)
+        if (!job) return;  // older than kRecentJobs: long expired on chain (docs/protocol.md §4)
         job->hashes.fetch_add(hashed, std::memory_order_relaxed);
         if (n == 0) return;
         slot.candidates.fetch_add(n, std::memory_order_relaxed);
@@ -147,7 +147,19 @@ struct Solver::Impl {
         started_ = Clock::now();
         crew_ = std::make_unique<detail::Crew<Impl>>(*this, std::move(workers), slots_, started_);
         crew_->start();
-        monitor_ = std::thread([this] { monitor(); });
+        try {
+            monitor_ = std::thread([this] { monitor(); });
+        } catch (const std::system_error& e) {
+            // The workers are up: tell them to stop and join them before giving up.
+            {
+                std::lock_guard lock(mutex_);
+                stopping_ = true;
+            }
+            work_cv_.notify_all();
+            crew_->join();
+            throw Error(ErrorCode::backend_failure, "cpu_threads",
+                        std::string("cpu_threads: could not start the rate sampler's thread (") + e.what() + ")");
+        }
     }
 };
 

@@ -24,14 +24,6 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr auto kPollInterval = 50ms;
-// Scans run in chunks of about this much hashing time, so that an interrupted scan stops soon
-// (the caller returns at once; the worker finishes its chunk) and chunk tails stay rare;
-// a device whose set-up is slow gets chunks long enough that set-up stays a small share.
-constexpr double kChunkSeconds = 1.0;
-constexpr double kSetupShareCap = 0.02;
-constexpr std::uint64_t kFirstCpuChunk = std::uint64_t{1} << 18;
-constexpr std::uint64_t kFirstDeviceChunk = std::uint64_t{1} << 30;
-
 btpow::Hash32 to_hash(const std::string& bytes, const char* field) {
     if (bytes.size() != 32)
         throw btpow::Error(btpow::ErrorCode::bad_hex_length, field,
@@ -83,7 +75,8 @@ void check_signals() {
 }
 
 // The work of one scan, owned jointly by the caller and the worker thread: an interrupted caller
-// returns at once and the worker finishes its current chunk on its own.
+// returns at once, and the scan stops at its next progress report (every few milliseconds of
+// work) on its own.
 struct ScanWork {
     btpow::Job job;
     btpow::ScanOptions options;
@@ -104,47 +97,28 @@ struct ScanWork {
 
     void run() {
         try {
-            std::uint64_t offset = 0;
-            // The first chunk measures the rate. A CUDA device pays its set-up on every scan(), so
-            // its first chunk is already large (a fraction of a second on a large GPU).
-            const std::uint64_t first = options.backend == btpow::Backend::cpu ? kFirstCpuChunk : kFirstDeviceChunk;
-            std::uint64_t chunk = std::min(count, first);
-            while (offset < count && !is_cancelled()) {
-                const std::uint64_t n = std::min(chunk, count - offset);
-                btpow::ScanResult part = btpow::scan(job, start + offset, n, options);
-                offset += n;
-                total.hashes += part.hashes;
-                total.candidates += part.candidates;
-                total.compute_errors += part.compute_errors;
-                total.seconds += part.seconds;
-                total.setup_seconds += part.setup_seconds;
+            std::optional<std::uint64_t> first_below;
+            btpow::ScanOptions scan_options = options;
+            scan_options.on_progress = [&](const btpow::ScanProgress& progress) {
                 if (cubit_upper) {
-                    // SPEC §8: the seal read big-endian, strictly below upper; the first one only.
-                    const auto first_below = std::find_if(part.hits.begin(), part.hits.end(), [&](std::uint64_t n) {
-                        return btpow::seal_value(btpow::seal(job, n), btpow::Rule::be) < *cubit_upper;
-                    });
-                    if (first_below != part.hits.end()) {
-                        total.hits.push_back(*first_below);
-                        break;
-                    }
-                } else {
-                    total.hits.insert(total.hits.end(), part.hits.begin(), part.hits.end());
+                    // docs/protocol.md §8: the seal read big-endian, strictly below upper; the first one only.
+                    for (const std::uint64_t n : progress.hits)
+                        if (btpow::seal_value(btpow::seal(job, n), btpow::Rule::be) < *cubit_upper) {
+                            first_below = n;
+                            return false;
+                        }
                 }
-                chunk = next_chunk(part, n);
-            }
+                return !is_cancelled();
+            };
+            total = btpow::scan(job, start, count, scan_options);
+            if (cubit_upper)
+                total.hits = first_below ? std::vector<std::uint64_t>{*first_below} : std::vector<std::uint64_t>{};
         } catch (...) {
             error = std::current_exception();
         }
         std::lock_guard lock(mutex);
         done = true;
         done_cv.notify_all();
-    }
-
-    std::uint64_t next_chunk(const btpow::ScanResult& part, std::uint64_t n) const {
-        const double rate = part.seconds > 0 ? double(n) / part.seconds : 1e9;
-        const double seconds = std::max(kChunkSeconds, part.setup_seconds / kSetupShareCap);
-        const double want = rate * seconds;
-        return want >= 1.8e19 ? ~std::uint64_t{0} : std::max<std::uint64_t>(1u << 16, std::uint64_t(want));
     }
 };
 
@@ -187,7 +161,7 @@ btpow::ScanResult scan(const btpow::Job& job, std::uint64_t start, std::uint64_t
     return std::move(work->total);
 }
 
-// SPEC §8: hits holds the smallest nonce of [start, start + count) whose seal, read big-endian, is
+// docs/protocol.md §8: hits holds the smallest nonce of [start, start + count) whose seal, read big-endian, is
 // below upper, or nothing. The job's rule (be) and difficulty only narrow the candidates: the
 // strict comparison with upper is made here on every hit.
 btpow::ScanResult cubit_scan(const btpow::Job& job, std::uint64_t start, std::uint64_t count, const py::bytes& upper_le,
