@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The comparison point for the CPU backend: the Python SDK's per-nonce seal loop (SPEC §7),
+"""The comparison point for the CPU backend: the Python SDK's per-nonce seal loop (docs/protocol.md §7),
 re-created step for step (hex round trip of the pre_seal, hashlib SHA-256, pycryptodome
 Keccak-256, big-endian integer product check) on one core.
 

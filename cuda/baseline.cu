@@ -1,4 +1,4 @@
-// The benchmark's baseline: the seal computed the way the `cubit` module does it (SPEC §7, §8):
+// The benchmark's baseline: the seal computed the way the `cubit` module does it (docs/protocol.md §7, §8):
 // one nonce per thread step, generic byte-oriented SHA-256 and Keccak-256, H decoded from its hex
 // text for every nonce, the whole seal compared. Deliberately plain; never used to solve.
 #include "cuda/baseline.hpp"
@@ -102,7 +102,7 @@ __device__ void keccak_f1600(std::uint64_t (&a)[25]) {
     }
 }
 
-// Legacy Keccak-256 (padding byte 0x01, SPEC §1).
+// Legacy Keccak-256 (padding byte 0x01, docs/protocol.md §1).
 __device__ void keccak256_bytes(const std::uint8_t* data, unsigned size, std::uint8_t (&out)[32]) {
     std::uint64_t a[25];
     for (int i = 0; i < 25; ++i) a[i] = 0;
@@ -126,7 +126,7 @@ __device__ std::uint8_t hex_nibble(char c) {
     return static_cast<std::uint8_t>(c - 'A' + 10);
 }
 
-// SPEC §8: the seal read big-endian (seal[0] most significant) against upper's little-endian bytes.
+// docs/protocol.md §8: the seal read big-endian (seal[0] most significant) against upper's little-endian bytes.
 __device__ bool below_upper(const std::uint8_t (&seal)[32], const std::uint8_t* upper) {
     for (int i = 0; i < 32; ++i) {
         const std::uint8_t u = upper[31 - i];

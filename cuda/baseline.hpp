@@ -1,5 +1,5 @@
 // The benchmark's baseline (internal to cuda/, used by bench_cuda only): a kernel written the
-// way the `cubit` module works (SPEC §7, §8), to measure what the production kernel gains.
+// way the `cubit` module works (docs/protocol.md §7, §8), to measure what the production kernel gains.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +14,7 @@ inline constexpr unsigned kCubitThreadsPerBlock = 256;
 // Device memory the baseline reads and writes.
 struct BaselineArgs {
     const char* block_and_hotkey_hex = nullptr;  // 64 lowercase hex characters of H, no 0x
-    const std::uint8_t* upper = nullptr;         // SPEC §8: floor(M / d), 32 little-endian bytes
+    const std::uint8_t* upper = nullptr;         // docs/protocol.md §8: floor(M / d), 32 little-endian bytes
     unsigned long long* solution = nullptr;      // smallest passing nonce; set to ~0 before
 };
 

@@ -48,12 +48,11 @@ struct SumTops {
 // The plan is a __grid_constant__ parameter: it stays in the constant bank, read as uniform
 // operands, never copied per thread. The loop is scan_thread (scan_loop.hpp): a piece never
 // crosses a multiple of 2^32, so the nonce's high word, hence SHA-256 word W1 and everything
-// derived from it alone, is loop-invariant (SPEC §2: W0 = bswap32(low), W1 = bswap32(high)).
+// derived from it alone, is loop-invariant (docs/protocol.md §2: W0 = bswap32(low), W1 = bswap32(high)).
 template <class Rot, core::PlanKind Kind, bool TopIsLe, class Sink>
 __global__ void BTPOW_SCAN_LAUNCH_BOUNDS seal_scan_kernel(const __grid_constant__ core::Plan plan, Piece piece,
                                                           Sink sink) {
-    scan_thread<Rot, Kind, TopIsLe>(plan, piece, blockIdx.x * blockDim.x + threadIdx.x, gridDim.x * blockDim.x,
-                                    sink);
+    scan_thread<Rot, Kind, TopIsLe>(plan, piece, blockIdx.x * blockDim.x + threadIdx.x, gridDim.x * blockDim.x, sink);
     sink.finish();
 }
 
@@ -78,7 +77,8 @@ cudaError_t launch_pieces(const core::Plan& plan, std::uint64_t start, std::uint
             }
         }
         if (p.top_is_le)
-            seal_scan_kernel<Rot, core::PlanKind::old_seal, true, Sink><<<piece.blocks, threads, 0, stream>>>(p, piece, sink);
+            seal_scan_kernel<Rot, core::PlanKind::old_seal, true, Sink>
+                <<<piece.blocks, threads, 0, stream>>>(p, piece, sink);
         else
             seal_scan_kernel<Rot, core::PlanKind::old_seal, false, Sink>
                 <<<piece.blocks, threads, 0, stream>>>(p, piece, sink);

@@ -52,7 +52,7 @@ Result for_each_piece(std::uint64_t start, std::uint64_t count, const LaunchShap
 
 // Calls launch(piece, piece_plan) for each launch of the positions [start, start + count) of
 // plan's order (mod 2^64), in order, as for_each_piece cuts them; a v1 plan goes with each piece
-// moved to the piece's run (SPEC §10: 2^24 positions of the search order share the first two
+// moved to the piece's run (docs/protocol.md §10: 2^24 positions of the search order share the first two
 // blocks; a piece never crosses 2^32, so neither does it cross the nonce order's runs of 2^40).
 template <class Result, class Launch>
 Result for_each_plan_piece(const core::Plan& plan, std::uint64_t start, std::uint64_t count, const LaunchShape& shape,

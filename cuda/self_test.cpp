@@ -86,7 +86,7 @@ std::string run_self_test(DeviceScanner& scanner) {
             return what + ": smallest passing nonce " +
                    (smallest == std::numeric_limits<std::uint64_t>::max() ? std::string("none")
                                                                           : std::to_string(smallest)) +
-                   ", expected " + std::to_string(vector.nonce) + " (SPEC §2 worked example)";
+                   ", expected " + std::to_string(vector.nonce) + " (docs/protocol.md §2 worked example)";
     }
 
     // The high word of the nonce is a kernel argument: ranges across 2^32 and across 2^64.

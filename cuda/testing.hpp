@@ -58,7 +58,7 @@ std::uint64_t baseline_first_hit(int ordinal, const Hash32& block_and_hotkey, st
                                  std::uint64_t count);
 
 // One timed launch of `kernel` (production_pinned: in `pinned`) over about `seals` nonces (rounded
-// to the launch shape), after an untimed warm-up launch. The job is the SPEC §2 worked example at
+// to the launch shape), after an untimed warm-up launch. The job is the docs/protocol.md §2 worked example at
 // a difficulty with no hits.
 KernelTiming time_kernel(int ordinal, Kernel kernel, std::uint64_t seals, Variant pinned = {});
 

@@ -10,7 +10,7 @@ int main() {
     job.block_number = 1;
     job.block_hash = btpow::Hash32::parse("0x0000000000000000000000000000000000000000000000000000000000000000");
     job.account = btpow::Account::parse("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
-    job.difficulty = btpow::Difficulty::from_u64(1'000'000);  // the faucet's (SPEC §4)
+    job.difficulty = btpow::Difficulty::from_u64(1'000'000);  // the faucet's (docs/protocol.md §4)
     job.rule = btpow::Rule::le;
 
     btpow::Solver solver;

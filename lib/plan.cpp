@@ -13,7 +13,7 @@ namespace {
 core::Plan plan_for(const Job& job, core::PlanKind v1_kind) {
     validate(job);
     if (job.seal == SealKind::v1) {
-        // SPEC §10: v1 is read little-endian only.
+        // docs/protocol.md §10: v1 is read little-endian only.
         const auto prefix = v1_prefix(job);
         return core::make_v1_plan(prefix.data(), threshold(job.difficulty, Rule::le).top64(), v1_kind);
     }

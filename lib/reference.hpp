@@ -1,6 +1,6 @@
 // Internal pieces of the reference implementation that tests reach directly: the plain
 // Keccak-f[1600] permutation and sponge (cross-checked against OpenSSL's SHA3-256 by swapping the
-// padding byte, SPEC §1), and the conversions between Uint256 and Boost's cpp_int, which stays
+// padding byte, docs/protocol.md §1), and the conversions between Uint256 and Boost's cpp_int, which stays
 // out of the public headers.
 #pragma once
 
@@ -13,7 +13,7 @@
 
 namespace btpow::reference {
 
-// SPEC §1: legacy Keccak pads with 0x01, SHA3 with 0x06; the permutation is the same.
+// docs/protocol.md §1: legacy Keccak pads with 0x01, SHA3 with 0x06; the permutation is the same.
 inline constexpr std::uint8_t kKeccakPadding = 0x01;
 inline constexpr std::uint8_t kSha3Padding = 0x06;
 inline constexpr std::size_t kKeccak256RateBytes = 136;
@@ -27,7 +27,7 @@ Hash32 keccak256_sponge(const std::uint8_t* data, std::size_t size, std::uint8_t
 
 using Integer = boost::multiprecision::cpp_int;
 
-// M = 2^256 - 1 (SPEC §1).
+// M = 2^256 - 1 (docs/protocol.md §1).
 const Integer& max_uint256();
 Integer to_integer(const Uint256& value);
 // The caller guarantees 0 <= value <= M.

@@ -1,4 +1,4 @@
-// The seal and the difficulty rules on the host (SPEC §2, §3): the reference seal, thresholds and
+// The seal and the difficulty rules on the host (docs/protocol.md §2, §3): the reference seal, thresholds and
 // the full verdict under every rule.
 #include <algorithm>
 
@@ -20,7 +20,7 @@ Hash32 block_and_hotkey_hash(const Job& job) {
 }
 
 Hash32 seal(const Hash32& block_and_hotkey_hash, std::uint64_t nonce) {
-    // SPEC §2: pre_seal = le64(nonce) ‖ H.
+    // docs/protocol.md §2: pre_seal = le64(nonce) ‖ H.
     std::uint8_t pre_seal[40];
     for (int i = 0; i < 8; ++i) pre_seal[i] = static_cast<std::uint8_t>(nonce >> (8 * i));
     std::copy(block_and_hotkey_hash.bytes.begin(), block_and_hotkey_hash.bytes.end(), pre_seal + 8);
@@ -29,7 +29,7 @@ Hash32 seal(const Hash32& block_and_hotkey_hash, std::uint64_t nonce) {
 }
 
 std::array<std::uint8_t, kV1PrefixSize> v1_prefix(const Job& job) {
-    // SPEC §10: tag ‖ le16(netuid) ‖ block_hash ‖ hotkey ‖ coldkey.
+    // docs/protocol.md §10: tag ‖ le16(netuid) ‖ block_hash ‖ hotkey ‖ coldkey.
     std::array<std::uint8_t, kV1PrefixSize> prefix{};
     auto out = std::copy(kV1Tag.begin(), kV1Tag.end(), prefix.begin());
     *out++ = static_cast<std::uint8_t>(job.netuid);
@@ -55,9 +55,9 @@ Hash32 seal(const Job& job, std::uint64_t nonce) {
 Uint256 threshold(const Difficulty& d, Rule rule) {
     const reference::Integer& max = reference::max_uint256();
     const reference::Integer divisor = reference::to_integer(d.value);
-    // SPEC §3: d = 0 accepts every seal.
+    // docs/protocol.md §3: d = 0 accepts every seal.
     if (divisor == 0) return reference::from_integer(max);
-    // SPEC §3: le/be accept x <= floor(M / d); sdk accepts x * d < M, i.e. x <= floor((M - 1) / d).
+    // docs/protocol.md §3: le/be accept x <= floor(M / d); sdk accepts x * d < M, i.e. x <= floor((M - 1) / d).
     const reference::Integer numerator = rule == Rule::sdk ? reference::Integer(max - 1) : max;
     return reference::from_integer(numerator / divisor);
 }
@@ -67,7 +67,7 @@ Uint256 seal_value(const Hash32& seal, Rule rule) {
     for (int limb = 0; limb < 4; ++limb) {
         std::uint64_t v = 0;
         for (int i = 0; i < 8; ++i) {
-            // SPEC §3: le reads seal[31] as the most significant byte, be/sdk read seal[0].
+            // docs/protocol.md §3: le reads seal[31] as the most significant byte, be/sdk read seal[0].
             const int byte_index = rule == Rule::le ? 8 * limb + i : 31 - (8 * limb + i);
             v |= std::uint64_t{seal.bytes[byte_index]} << (8 * i);
         }
@@ -81,7 +81,7 @@ bool meets(const Hash32& seal, const Difficulty& d, Rule rule) { return seal_val
 Verdict verify(const Job& job, std::uint64_t nonce) {
     Verdict verdict;
     if (job.seal == SealKind::v1) {
-        // SPEC §10: only the little-endian reading exists for v1.
+        // docs/protocol.md §10: only the little-endian reading exists for v1.
         verdict.seal = seal_v1(v1_prefix(job), nonce);
         verdict.le = meets(verdict.seal, job.difficulty, Rule::le);
         return verdict;

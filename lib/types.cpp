@@ -1,5 +1,5 @@
-// Parsing and printing of the public value types: hex hashes, SS58/hex accounts (SPEC §5),
-// 256-bit integers and difficulties (SPEC §3), rule names and u64 fields. Every refusal is a
+// Parsing and printing of the public value types: hex hashes, SS58/hex accounts (docs/protocol.md §5),
+// 256-bit integers and difficulties (docs/protocol.md §3), rule names and u64 fields. Every refusal is a
 // btpow::Error whose message names the field and the form that was expected.
 #include <openssl/evp.h>
 
@@ -19,7 +19,7 @@ using reference::Integer;
 constexpr char kHexDigits[] = "0123456789abcdef";
 constexpr std::size_t kQuotedTextLimit = 80;
 
-// SPEC §5: the Bitcoin base58 alphabet, prefix 42, 35 decoded bytes.
+// docs/protocol.md §5: the Bitcoin base58 alphabet, prefix 42, 35 decoded bytes.
 constexpr char kBase58Alphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 constexpr std::uint8_t kSs58Prefix = 42;
 constexpr std::size_t kSs58Bytes = 35;
@@ -180,7 +180,7 @@ std::string base58_encode(const std::uint8_t* bytes, std::size_t size) {
     return out;
 }
 
-// SPEC §5: blake2b-512("SS58PRE" ‖ prefix ‖ key)[0..2].
+// docs/protocol.md §5: blake2b-512("SS58PRE" ‖ prefix ‖ key)[0..2].
 std::array<std::uint8_t, kSs58ChecksumBytes> ss58_checksum(const std::uint8_t* prefix_and_key, std::size_t size) {
     std::vector<std::uint8_t> input(kSs58ChecksumContext.begin(), kSs58ChecksumContext.end());
     input.insert(input.end(), prefix_and_key, prefix_and_key + size);
@@ -208,7 +208,7 @@ Account parse_ss58(std::string_view text, std::string_view field) {
                             " is not in the base58 alphabet (no 0, O, I or l)");
     }
     const std::vector<std::uint8_t> decoded = base58_decode(text);
-    // SPEC §5: first byte < 64 is a one-byte prefix, 64..127 the first of a two-byte prefix.
+    // docs/protocol.md §5: first byte < 64 is a one-byte prefix, 64..127 the first of a two-byte prefix.
     if (decoded.size() == kSs58Bytes && decoded[0] < 64 && decoded[0] != kSs58Prefix)
         throw Error(ErrorCode::bad_ss58_prefix, std::string(field),
                     prefix(field) + "expected an SS58 address with prefix 42 (generic Substrate/Bittensor), got " +
@@ -423,7 +423,7 @@ SealKind parse_seal_kind(std::string_view text, std::string_view field) {
 
 std::uint16_t parse_netuid(std::string_view text, std::string_view field) {
     const std::uint64_t value = parse_u64(text, field);
-    // SPEC §10: the chain refuses PoW registration on root (netuid 0); netuid is a u16.
+    // docs/protocol.md §10: the chain refuses PoW registration on root (netuid 0); netuid is a u16.
     if (value == 0)
         throw Error(ErrorCode::bad_job, std::string(field),
                     prefix(field) + "expected a subnet 1..65535, got 0 (root has no PoW registration)");
@@ -437,7 +437,7 @@ void validate(const Job& job) {
     if (job.seal != SealKind::v1) return;
     if (job.rule != Rule::le)
         throw Error(ErrorCode::bad_rule, "rule",
-                    "rule: a v1 seal is read little-endian only (SPEC §10): expected le, got " +
+                    "rule: a v1 seal is read little-endian only (docs/protocol.md §10): expected le, got " +
                         std::string(to_string(job.rule)));
     if (job.netuid == 0)
         throw Error(ErrorCode::bad_job, "netuid",

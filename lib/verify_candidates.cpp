@@ -13,7 +13,7 @@ CandidateTally verify_candidates(const Job& job, const core::Plan& plan, const s
     for (std::size_t i = 0; i < count; ++i) {
         const std::uint64_t nonce = candidates[i];
         const Verdict verdict = verify(job, nonce);
-        // SPEC §3: a true candidate's top 64 bits are <= threshold_top; anything else is a fault.
+        // docs/protocol.md §3: a true candidate's top 64 bits are <= threshold_top; anything else is a fault.
         if (seal_value(verdict.seal, job.rule).top64() > plan.threshold_top) {
             ++tally.compute_errors;
             log(LogLevel::error, device_id + " reported nonce " + std::to_string(nonce) +

@@ -1,4 +1,4 @@
-// The host's check of a backend's candidates (SPEC §3): every candidate is recomputed with the
+// The host's check of a backend's candidates (docs/protocol.md §3): every candidate is recomputed with the
 // reference implementation under the job's exact rule before it may become a solution. One
 // function, used by the Solver and by scan().
 #pragma once

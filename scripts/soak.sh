@@ -27,7 +27,7 @@ BAD_EVERY = int(os.environ.get("SOAK_BAD_EVERY", "50"))
 LOG = os.environ.get("SOAK_LOG") or tempfile.mkdtemp(prefix="btpow-soak-")
 M = 2**256 - 1
 
-# ---- an independent reference: legacy Keccak-256 (padding 0x01, SPEC §1) and hashlib's SHA-256
+# ---- an independent reference: legacy Keccak-256 (padding 0x01, docs/protocol.md §1) and hashlib's SHA-256
 def _round_constants():
     r, out = 1, []
     for _ in range(24):

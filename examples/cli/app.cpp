@@ -9,7 +9,8 @@ namespace btpow::cli {
 
 std::unique_ptr<CLI::App> make_app(CommandBody& selected) {
     auto app = std::make_unique<CLI::App>(
-        "btpow: Bittensor registration proof-of-work (SPEC §2-§4) on CPU SIMD paths and CUDA devices", "btpow");
+        "btpow: Bittensor registration proof-of-work (docs/protocol.md §2-§4) on CPU SIMD paths and CUDA devices",
+        "btpow");
     app->set_version_flag("--version", "btpow " BTPOW_CLI_VERSION);
     app->require_subcommand(1);
     add_check_commands(*app, selected);

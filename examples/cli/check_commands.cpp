@@ -114,7 +114,7 @@ int run_verify(const SealPlan& plan) {
     const Verdict verdict = verify(job, nonce);
     const bool passes = verdict.passes(job.rule);
     if (job.seal == SealKind::v1) {
-        // SPEC §10: v1 has one reading, le.
+        // docs/protocol.md §10: v1 has one reading, le.
         if (plan.json)
             print_json_line({{"seal_kind", "v1"},
                              {"seal", verdict.seal.hex()},

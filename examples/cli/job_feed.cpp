@@ -318,7 +318,7 @@ FeedJob parse_job_line(std::string_view line, std::size_t line_number, Rule defa
     if (const auto seal = known.find("seal"); seal != known.end())
         feed.job.seal = parse_seal_kind(scalar_text(*seal->second, field, false), field);
     const bool v1 = feed.job.seal == SealKind::v1;
-    // SPEC §10: a v1 job names its subnet, hotkey and coldkey instead of one account.
+    // docs/protocol.md §10: a v1 job names its subnet, hotkey and coldkey instead of one account.
     const std::string_view needed =
         v1 ? "seal v1 needs block_number, block_hash, netuid, hotkey, coldkey and difficulty"
            : "a job needs block_number, block_hash, account and difficulty";
@@ -354,7 +354,7 @@ FeedJob parse_job_line(std::string_view line, std::size_t line_number, Rule defa
     }
     field = field_of("difficulty");
     feed.job.difficulty = Difficulty::parse(scalar_text(required("difficulty"), field, true), field);
-    // The feed's --rule is the old seal's default; v1 is read little-endian only (SPEC §10).
+    // The feed's --rule is the old seal's default; v1 is read little-endian only (docs/protocol.md §10).
     feed.job.rule = v1 ? Rule::le : default_rule;
     if (const auto rule = known.find("rule"); rule != known.end()) {
         field = field_of("rule");

@@ -31,7 +31,7 @@ struct FeedJob {
 };
 
 // One line: {"block_number":N, "block_hash":"0x…", "account":"SS58 or hex", "difficulty":"D" or D,
-// "rule":"le"?, "count":K?, "x-…": anything?} for the old seal, or (SPEC §10) {"seal":"v1",
+// "rule":"le"?, "count":K?, "x-…": anything?} for the old seal, or (docs/protocol.md §10) {"seal":"v1",
 // "block_number":N, "block_hash":"0x…", "netuid":N, "hotkey":"…", "coldkey":"…", "difficulty":…,
 // "rule":"le"?, "count":K?} for v1; "seal":"old" is the default. Numbers may also be decimal strings, and a
 // difficulty too large for a JSON integer is read from its digits. Errors are Error(bad_job or the

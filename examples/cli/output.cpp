@@ -61,7 +61,7 @@ std::string describe(const Error& error) {
 }
 
 std::string faucet_call_hex(std::uint64_t block_number, std::uint64_t nonce, const Hash32& seal) {
-    // SPEC §4: pallet 7, call 60; 0x80 is the SCALE compact length 32 of the work vector.
+    // docs/protocol.md §4: pallet 7, call 60; 0x80 is the SCALE compact length 32 of the work vector.
     constexpr std::uint8_t kPallet = 0x07, kCall = 0x3c, kCompactLen32 = 0x80;
     std::string hex = fmt::format("0x{:02x}{:02x}", kPallet, kCall);
     for (int i = 0; i < 8; ++i) hex += fmt::format("{:02x}", (block_number >> (8 * i)) & 0xff);
@@ -74,7 +74,7 @@ std::string faucet_call_hex(std::uint64_t block_number, std::uint64_t nonce, con
 nlohmann::ordered_json solution_json(const Solution& solution) {
     const Job& job = solution.job;
     if (job.seal == SealKind::v1) {
-        // SPEC §10: what pow_register(netuid, work_block, nonce, work, hotkey) takes, and the
+        // docs/protocol.md §10: what pow_register(netuid, work_block, nonce, work, hotkey) takes, and the
         // coldkey that must sign it.
         return {
             {"seal_kind", "v1"},

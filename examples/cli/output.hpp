@@ -36,7 +36,7 @@ void print_error(std::string_view message);
 // The error's message; prefixed with its field when the message does not name it already.
 std::string describe(const Error& error);
 
-// SPEC §4: 07 3c ‖ le64(block_number) ‖ le64(nonce) ‖ 80 ‖ work[32], as 0x… hex.
+// docs/protocol.md §4: 07 3c ‖ le64(block_number) ‖ le64(nonce) ‖ 80 ‖ work[32], as 0x… hex.
 std::string faucet_call_hex(std::uint64_t block_number, std::uint64_t nonce, const Hash32& seal);
 
 // The JSON line of a solution (big integers as decimal strings).

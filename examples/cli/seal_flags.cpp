@@ -51,9 +51,10 @@ void apply_seal_flags(const SealKindFlags& flags, Job& job, std::string_view mis
     job.hotkey = Account::parse(required(flags.hotkey, "--hotkey"), "--hotkey");
     job.coldkey = Account::parse(required(flags.coldkey, "--coldkey"), "--coldkey");
     if (job.rule != Rule::le)
-        throw Error(ErrorCode::bad_rule, "--rule",
-                    fmt::format("--rule: a v1 seal is read little-endian only (SPEC §10): expected le, got {}",
-                                to_string(job.rule)));
+        throw Error(
+            ErrorCode::bad_rule, "--rule",
+            fmt::format("--rule: a v1 seal is read little-endian only (docs/protocol.md §10): expected le, got {}",
+                        to_string(job.rule)));
 }
 
 }  // namespace btpow::cli

@@ -1,6 +1,6 @@
 // The flags that say which seal a job is and whose accounts go into it, shared by seal, verify,
 // scan and solve: --account for the old seal; --seal v1 with --netuid, --hotkey and --coldkey
-// for pow_register's seal (SPEC §10).
+// for pow_register's seal (docs/protocol.md §10).
 #pragma once
 
 #include <string>

@@ -36,7 +36,7 @@ std::string rate_text(const std::optional<double>& rate) { return rate ? human_r
 
 double chance_of_solution(const Difficulty& difficulty, double seals) {
     const double d = difficulty.approx();
-    if (d <= 1) return 1.0;  // SPEC §3: d = 0 and d = 1 accept (almost) every seal
+    if (d <= 1) return 1.0;  // docs/protocol.md §3: d = 0 and d = 1 accept (almost) every seal
     if (seals <= 0) return 0.0;
     return -std::expm1(seals * std::log1p(-1.0 / d));
 }

@@ -15,10 +15,10 @@
 
 namespace btpow::cli {
 
-// SPEC §4: work on block B must land in B+1 or B+2, about 24 s on 12 s blocks.
+// docs/protocol.md §4: work on block B must land in B+1 or B+2, about 24 s on 12 s blocks.
 inline constexpr double kSolutionWindowSeconds = 24.0;
 
-// 1 - (1 - 1/d)^(seals) (SPEC §3): the chance that `seals` seals contain a solution.
+// 1 - (1 - 1/d)^(seals) (docs/protocol.md §3): the chance that `seals` seals contain a solution.
 double chance_of_solution(const Difficulty& difficulty, double seals);
 
 // The text of one status line (no newline).

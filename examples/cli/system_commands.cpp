@@ -96,7 +96,7 @@ constexpr std::uint64_t kMaxBenchNonces = 1ull << 48;
 
 constexpr std::uint16_t kBenchNetuid = 1;
 
-// The fixed puzzle of one seal kind; v1 registers Alice's key under itself (SPEC §10).
+// The fixed puzzle of one seal kind; v1 registers Alice's key under itself (docs/protocol.md §10).
 Job bench_job(SealKind seal) {
     Job job;
     job.block_hash = Hash32::parse(kBenchBlockHash, "bench block hash");

@@ -62,7 +62,7 @@ typedef enum btpow_backend {
     BTPOW_BACKEND_ALL = 3   /* CUDA devices and CPU threads together */
 } btpow_backend;
 
-/* One puzzle of the old seal (SPEC §2). difficulty is 32 bytes little-endian; all zero accepts
+/* One puzzle of the old seal (docs/protocol.md §2). difficulty is 32 bytes little-endian; all zero accepts
  * every seal. For either seal, v1 included, use btpow_job_ex and the *_ex functions. */
 typedef struct btpow_job {
     uint64_t block_number;
@@ -75,9 +75,9 @@ typedef struct btpow_job {
 /* Which seal a job asks for. */
 typedef enum btpow_seal_kind {
     BTPOW_SEAL_OLD = 0, /* keccak256(sha256(le64(nonce) || H)), H = keccak256(block_hash || account):
-                           the faucet, Torus, register before subtensor spec 474 (SPEC §2) */
+                           the faucet, Torus, register before subtensor spec 474 (docs/protocol.md §2) */
     BTPOW_SEAL_V1 = 1   /* keccak256(sha256(tag || le16(netuid) || block_hash || hotkey || coldkey ||
-                           le64(nonce))): pow_register, spec 474 and later; rule LE only (SPEC §10) */
+                           le64(nonce))): pow_register, spec 474 and later; rule LE only (docs/protocol.md §10) */
 } btpow_seal_kind;
 
 /* One puzzle of either seal. Size-tagged so that it can grow without breaking callers: initialise
@@ -102,7 +102,7 @@ typedef struct btpow_job_ex {
     unsigned char coldkey[32]; /* v1 */
 } btpow_job_ex;
 
-/* The 123 bytes before the nonce in a v1 payload (SPEC §10): tag, le16(netuid), block hash,
+/* The 123 bytes before the nonce in a v1 payload (docs/protocol.md §10): tag, le16(netuid), block hash,
  * hotkey, coldkey. */
 #define BTPOW_V1_PREFIX_SIZE 123
 
@@ -145,7 +145,7 @@ typedef struct btpow_solution {
 
 /* A solution of a job of either seal, with the job it solves (older jobs included): for a v1
  * job, pow_register(job.netuid, job.block_number, nonce, seal, job.hotkey) signed by job.coldkey
- * (SPEC §10). Size-tagged like btpow_job_ex: set struct_size = sizeof(btpow_solution_ex) before
+ * (docs/protocol.md §10). Size-tagged like btpow_job_ex: set struct_size = sizeof(btpow_solution_ex) before
  * the call. */
 typedef struct btpow_solution_ex {
     size_t struct_size;
@@ -251,7 +251,7 @@ BTPOW_API btpow_status btpow_verify(btpow_verdict* verdict, const btpow_job* job
 BTPOW_API btpow_status btpow_job_ex_init(btpow_job_ex* job);
 
 /** The 123-byte v1 prefix of a job: tag || le16(netuid) || block_hash || hotkey || coldkey
- *  (SPEC §10), whatever job->seal says.
+ *  (docs/protocol.md §10), whatever job->seal says.
  *  Out: prefix. On failure: untouched. */
 BTPOW_API btpow_status btpow_v1_prefix(unsigned char prefix[BTPOW_V1_PREFIX_SIZE], const btpow_job_ex* job);
 

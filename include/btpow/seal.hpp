@@ -14,18 +14,18 @@
 
 namespace btpow {
 
-// SPEC §2: H = keccak256(block_hash ‖ account), once per job.
+// docs/protocol.md §2: H = keccak256(block_hash ‖ account), once per job.
 Hash32 block_and_hotkey_hash(const Hash32& block_hash, const Account& account);
 // The job's H: job.block_and_hotkey_hash when set, else computed from its block hash and account.
 Hash32 block_and_hotkey_hash(const Job& job);
 
-// SPEC §2: keccak256(sha256(le64(nonce) ‖ H)).
+// docs/protocol.md §2: keccak256(sha256(le64(nonce) ‖ H)).
 Hash32 seal(const Hash32& block_and_hotkey_hash, std::uint64_t nonce);
 
-// SPEC §10: the 123-byte v1 prefix tag ‖ le16(netuid) ‖ block_hash ‖ hotkey ‖ coldkey of a job
+// docs/protocol.md §10: the 123-byte v1 prefix tag ‖ le16(netuid) ‖ block_hash ‖ hotkey ‖ coldkey of a job
 // (whatever its seal kind says).
 std::array<std::uint8_t, kV1PrefixSize> v1_prefix(const Job& job);
-// SPEC §10: keccak256(sha256(prefix ‖ le64(nonce))).
+// docs/protocol.md §10: keccak256(sha256(prefix ‖ le64(nonce))).
 Hash32 seal_v1(const std::array<std::uint8_t, kV1PrefixSize>& prefix, std::uint64_t nonce);
 
 // The job's seal for nonce, of the job's seal kind.
@@ -37,7 +37,7 @@ Hash32 keccak256(const std::uint8_t* data, std::size_t size);
 Hash32 sha256(const std::uint8_t* data, std::size_t size);
 
 // The largest seal value x the rule accepts: floor(M / d) for le and be, floor((M - 1) / d)
-// for sdk, M when d = 0 (SPEC §3).
+// for sdk, M when d = 0 (docs/protocol.md §3).
 Uint256 threshold(const Difficulty& d, Rule rule);
 
 // The seal read as an integer in the rule's byte order.
@@ -56,7 +56,7 @@ struct Verdict {
 };
 
 // The seal of (job, nonce) (of the job's seal kind) and its verdict under every rule; a v1 seal
-// counts under le alone (SPEC §10), so passes(job.rule) is the chain's answer for both kinds.
+// counts under le alone (docs/protocol.md §10), so passes(job.rule) is the chain's answer for both kinds.
 Verdict verify(const Job& job, std::uint64_t nonce);
 
 }  // namespace btpow

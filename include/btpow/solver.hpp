@@ -140,7 +140,7 @@ private:
 enum class ScanOrder {
     nonce,   // start, start + 1, ...: every nonce of the range (what the miner's contract needs)
     search,  // the solver's order: position p is nonce rotl64(p, 40), so that 2^24 consecutive
-             // positions share the payload's first two SHA-256 blocks (SPEC §10); faster
+             // positions share the payload's first two SHA-256 blocks (docs/protocol.md §10); faster
 };
 
 // What scan() reports while it runs: every position before start + done is hashed, and `hits`

@@ -56,7 +56,7 @@ private:
 // is cut there and "... (N characters)" is appended. Never throws but std::bad_alloc.
 std::string printable(std::string_view text, std::size_t max_characters);
 
-// 32 bytes, byte 0 first (the order of 0x… strings on the RPC, SPEC §1).
+// 32 bytes, byte 0 first (the order of 0x… strings on the RPC, docs/protocol.md §1).
 struct Hash32 {
     std::array<std::uint8_t, 32> bytes{};
 
@@ -88,7 +88,7 @@ struct Uint256 {
     static Uint256 from_u64(std::uint64_t v) { return Uint256{{v, 0, 0, 0}}; }
     std::string decimal() const;
     std::string hex() const;  // 0x followed by 64 lowercase digits
-    // The top 64 bits (bits 192..255): what the fast filter compares (SPEC §3).
+    // The top 64 bits (bits 192..255): what the fast filter compares (docs/protocol.md §3).
     std::uint64_t top64() const { return limbs[3]; }
     friend bool operator==(const Uint256&, const Uint256&) = default;
     friend std::strong_ordering operator<=>(const Uint256& a, const Uint256& b) {
@@ -98,7 +98,7 @@ struct Uint256 {
     }
 };
 
-// The difficulty d, 0 <= d <= 2^256 - 1 (SPEC §3). d = 0 accepts every seal.
+// The difficulty d, 0 <= d <= 2^256 - 1 (docs/protocol.md §3). d = 0 accepts every seal.
 struct Difficulty {
     Uint256 value;
 
@@ -112,7 +112,7 @@ struct Difficulty {
     friend bool operator==(const Difficulty&, const Difficulty&) = default;
 };
 
-// Which byte of the seal is most significant, and how the product is compared (SPEC §3).
+// Which byte of the seal is most significant, and how the product is compared (docs/protocol.md §3).
 enum class Rule : std::uint8_t {
     le,   // the chain since 2025-06-30 and the faucet today: seal[31] most significant, x <= M / d
     be,   // the chain before 2025-06-30: seal[0] most significant, x <= M / d
@@ -124,7 +124,7 @@ std::string_view to_string(Rule rule);
 // "le", "be" or "sdk". Throws: Error(bad_rule).
 Rule parse_rule(std::string_view text, std::string_view field = "rule");
 
-// Which seal a job asks for (SPEC §2 and §10).
+// Which seal a job asks for (docs/protocol.md §2 and §10).
 enum class SealKind : std::uint8_t {
     old,  // keccak256(sha256(le64(nonce) ‖ H)): the faucet, Torus, register before spec 474
     v1,   // keccak256(sha256(tag ‖ le16(netuid) ‖ block_hash ‖ hotkey ‖ coldkey ‖ le64(nonce))):
@@ -134,7 +134,7 @@ std::string_view to_string(SealKind kind);
 // "old" or "v1". Throws: Error(bad_job).
 SealKind parse_seal_kind(std::string_view text, std::string_view field = "seal");
 
-// SPEC §10: the 25-byte tag that starts every v1 payload, and the payload's sizes.
+// docs/protocol.md §10: the 25-byte tag that starts every v1 payload, and the payload's sizes.
 inline constexpr std::string_view kV1Tag = "subtensor-pow-register-v1";
 inline constexpr std::size_t kV1PrefixSize = 123;   // tag ‖ le16(netuid) ‖ block_hash ‖ hotkey ‖ coldkey
 inline constexpr std::size_t kV1PayloadSize = 131;  // prefix ‖ le64(nonce)
@@ -150,11 +150,11 @@ struct Job {
     Account account;  // old seal: the account in H (hotkey for register, signer for the faucet)
     Difficulty difficulty;
     Rule rule = Rule::le;
-    // H itself (SPEC §2), for callers that know only H (a cubit-style caller): when set, the
+    // H itself (docs/protocol.md §2), for callers that know only H (a cubit-style caller): when set, the
     // solver, scan and verify use it and ignore block_hash and account. Old seal only.
     std::optional<Hash32> block_and_hotkey_hash;
     SealKind seal = SealKind::old;
-    // v1 only (SPEC §10): the subnet (1..65535; root, 0, is refused), the hotkey to register and
+    // v1 only (docs/protocol.md §10): the subnet (1..65535; root, 0, is refused), the hotkey to register and
     // the coldkey that signs pow_register. `account` is not used.
     std::uint16_t netuid = 0;
     Account hotkey;

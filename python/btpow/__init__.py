@@ -7,7 +7,7 @@ CPU core.
         solver.submit(job)
         solution = solver.wait(timeout=24)
 
-A job of the v1 seal (``pow_register``, subtensor spec 474 and later; SPEC §10) names the work
+A job of the v1 seal (``pow_register``, subtensor spec 474 and later; docs/protocol.md §10) names the work
 block's hash, the subnet and both keys::
 
     job = btpow.Job(seal="v1", block_number=work_block, block_hash="0x…", netuid=1,
@@ -112,7 +112,7 @@ class Job:
     ``block_and_hotkey_hash`` (H) may be given instead of ``block_hash`` and ``account`` by a
     caller that knows only H; then those two are ignored.
 
-    ``seal="v1"`` is ``pow_register``'s seal (SPEC §10): keccak256(sha256("subtensor-pow-register-v1"
+    ``seal="v1"`` is ``pow_register``'s seal (docs/protocol.md §10): keccak256(sha256("subtensor-pow-register-v1"
     ‖ le16(netuid) ‖ block_hash ‖ hotkey ‖ coldkey ‖ le64(nonce))), read little-endian only (rule
     "le"). ``block_number`` is the work block and ``block_hash`` its hash; ``netuid`` 1..65535 (root,
     0, is refused), ``hotkey`` the key to register, ``coldkey`` the key that signs the call (both
@@ -167,7 +167,7 @@ class Job:
 
     @property
     def v1_prefix(self) -> bytes:
-        """The 123 bytes before the nonce in the v1 payload (SPEC §10): the tag, le16(netuid), the
+        """The 123 bytes before the nonce in the v1 payload (docs/protocol.md §10): the tag, le16(netuid), the
         block hash, the hotkey and the coldkey — what ``bittensor_core`` calls the prefix."""
         return self._native.v1_prefix
 
@@ -212,7 +212,7 @@ def seal_from_hash(block_and_hotkey_hash: HashLike, nonce: int) -> bytes:
 
 
 def seal_v1(prefix: Union[bytes, bytearray, memoryview], nonce: int) -> bytes:
-    """The v1 seal keccak256(sha256(prefix ‖ le64(nonce))) of a 123-byte prefix (SPEC §10;
+    """The v1 seal keccak256(sha256(prefix ‖ le64(nonce))) of a 123-byte prefix (docs/protocol.md §10;
     ``Job.v1_prefix`` builds one). Any 123 bytes are hashed; the tag is not checked."""
     if not isinstance(prefix, (bytes, bytearray, memoryview)):
         raise bad_input("prefix", f"expected 123 bytes, got {type(prefix).__name__}", "bad_type")
@@ -233,7 +233,7 @@ class Verdict:
 
 def verify(job: Job, nonce: int) -> Verdict:
     """The seal of ``nonce`` for ``job`` and its verdict under every rule (a v1 seal counts under
-    "le" alone, SPEC §10; ``block_and_hotkey_hash`` is then zero)."""
+    "le" alone, docs/protocol.md §10; ``block_and_hotkey_hash`` is then zero)."""
     native = _job(job)
     v = _btpow.verify(native, _u64(nonce, "nonce"))
     return Verdict(v.block_and_hotkey_hash, v.seal, v.le, v.be, v.sdk, v.passes(native))

@@ -36,7 +36,7 @@ def printable(text: str, limit: int = _EXCERPT) -> str:
 
 
 def v1_supported() -> bool:
-    """Whether this btpow package can build v1 jobs (SPEC §10)."""
+    """Whether this btpow package can build v1 jobs (docs/protocol.md §10)."""
     return "seal" in {f.name for f in dataclasses.fields(btpow.Job)}
 
 
@@ -140,7 +140,7 @@ def parse_job_line(line: str, line_number: int, default_rule: str, default_count
         rule = _scalar(known["rule"], field_of("rule"), False)
     if kind == "v1":
         if rule != "le":
-            raise FeedError(f'{field_of("rule")}: the v1 seal has one rule, "le" (SPEC §10), got "{printable(rule)}"')
+            raise FeedError(f'{field_of("rule")}: the v1 seal has one rule, "le" (docs/protocol.md §10), got "{printable(rule)}"')
         if not v1_supported():
             raise FeedError(f"{field_of('seal')}: this btpow package cannot solve the v1 seal yet (upgrade btpow "
                             "on the driver and every worker)")
@@ -175,7 +175,7 @@ def parse_job_line(line: str, line_number: int, default_rule: str, default_count
 
 
 def faucet_call_hex(block_number: int, nonce: int, seal: bytes) -> str:
-    """SPEC §4: pallet 7, call 60, le64 block, le64 nonce, compact length 32 (0x80), the seal."""
+    """docs/protocol.md §4: pallet 7, call 60, le64 block, le64 nonce, compact length 32 (0x80), the seal."""
     return ("0x073c" + block_number.to_bytes(8, "little").hex() + nonce.to_bytes(8, "little").hex() + "80" +
             seal.hex())
 

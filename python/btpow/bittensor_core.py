@@ -1,5 +1,5 @@
 """A drop-in for ``bittensor_core``, the miner the bittensor SDK imports for ``pow_register``
-(subtensor spec 474 and later; the v1 seal of SPEC §10), on btpow's SIMD CPU paths and CUDA.
+(subtensor spec 474 and later; the v1 seal of docs/protocol.md §10), on btpow's SIMD CPU paths and CUDA.
 
 The contract, as the SDK relies on it:
 
@@ -48,7 +48,7 @@ from typing import List, Optional, Sequence, Tuple, Union
 from . import Job, MAX_THREADS, scan, seal_v1, system_info
 from ._errors import DeviceError, InputError, NoDeviceError, bad_input, expect_type, shown
 
-TAG = b"subtensor-pow-register-v1"  # SPEC §10
+TAG = b"subtensor-pow-register-v1"  # docs/protocol.md §10
 PREFIX_SIZE = 123
 MAX_ATTEMPTS = 1 << 20
 _U64 = 1 << 64
@@ -59,7 +59,7 @@ _BLOCK_HASH = slice(27, 59)
 _HOTKEY = slice(59, 91)
 _COLDKEY = slice(91, 123)
 
-# The messages of the official miner (SPEC §10), which each refusal contains word for word.
+# The messages of the official miner (docs/protocol.md §10), which each refusal contains word for word.
 PREFIX_MESSAGE = "expected the 123-byte subnet registration challenge prefix"
 ROOT_MESSAGE = "PoW registration is unavailable on root"
 DIFFICULTY_MESSAGE = "PoW difficulty must be positive"
@@ -140,7 +140,7 @@ def pow_gpu_devices() -> List[int]:
     return [int(d["ordinal"]) for d in info["cuda_devices"]]
 
 
-# SPEC §10's chain vector: tag ‖ 01 00 ‖ 32×01 ‖ 32×02 ‖ 32×03, whose nonce 2^64 - 1 seals to this;
+# docs/protocol.md §10's chain vector: tag ‖ 01 00 ‖ 32×01 ‖ 32×02 ‖ 32×03, whose nonce 2^64 - 1 seals to this;
 # at d = 1 the range {2^64 - 1, 0} must give 2^64 - 1 first.
 _SELF_TEST_PREFIX = TAG + b"\x01\x00" + b"\x01" * 32 + b"\x02" * 32 + b"\x03" * 32
 _SELF_TEST_SEAL = bytes.fromhex("69f1aef50783893195365b4fb62a4745085c31fee525a0984bc20301ab377aaf")
@@ -150,7 +150,7 @@ class PowGpuMiner:
     """Mines v1 seals on CUDA devices under ``pow_mine_cpu``'s contract.
 
     ``device_ids``: CUDA ordinals, or None for every usable device. Each is self-tested on
-    creation (SPEC §10's chain vector); raises ``btpow.NoDeviceError`` when there is no GPU or
+    creation (docs/protocol.md §10's chain vector); raises ``btpow.NoDeviceError`` when there is no GPU or
     an ordinal is not one, ``btpow.DeviceError`` when a device gives a wrong answer.
     """
 

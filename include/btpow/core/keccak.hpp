@@ -1,7 +1,7 @@
 // Keccak-f[1600] over a lane type U64 (uint64_t on host and GPU, SIMD lanes on the CPU paths):
 // the generic permutation (cross-checked against OpenSSL in tests) and the seal's specialised
 // form, which starts from a state that is mostly known zeros and finishes only the one lane the
-// difficulty rule reads first (SPEC §3, fast rejection).
+// difficulty rule reads first (docs/protocol.md §3, fast rejection).
 #pragma once
 
 #include <utility>
@@ -52,7 +52,7 @@ BTPOW_HD constexpr int keccak_rho(int i) {
 // Destination of lane i = x + 5y under pi: (x, y) -> (y, 2x + 3y).
 BTPOW_HD constexpr int keccak_pi(int i) { return (i / 5) + 5 * ((2 * (i % 5) + 3 * (i / 5)) % 5); }
 
-// SPEC §2: the seal's sponge input. Lanes 0..3 hold the SHA-256 digest, lane 4 the padding
+// docs/protocol.md §2: the seal's sponge input. Lanes 0..3 hold the SHA-256 digest, lane 4 the padding
 // byte 0x01 of legacy Keccak, lane 16 the final padding bit of the 136-byte rate.
 inline constexpr std::uint64_t kKeccakPadLane4 = 0x01ull;
 inline constexpr std::uint64_t kKeccakPadLane16 = 0x8000000000000000ull;

@@ -7,13 +7,13 @@
 
 namespace btpow::core {
 
-// SPEC §2: SHA-256 message words of pre_seal = le64(nonce) ‖ H, one block.
+// docs/protocol.md §2: SHA-256 message words of pre_seal = le64(nonce) ‖ H, one block.
 inline constexpr int kNonceWords = 2;       // W0, W1 carry the nonce
 inline constexpr int kFirstFixedWord = 10;  // W10 = 0x80000000 padding, W11..W14 = 0
 inline constexpr std::uint32_t kPaddingWord = 0x80000000u;
 inline constexpr std::uint32_t kBitLength = 320u;  // W15: 40 bytes
 
-// SPEC §10: the v1 payload is 131 bytes, three SHA-256 blocks.
+// docs/protocol.md §10: the v1 payload is 131 bytes, three SHA-256 blocks.
 inline constexpr int kV1PrefixBytes = 123;
 inline constexpr std::uint32_t kV1BitLength = 131u * 8u;  // W15 of the last block
 inline constexpr int kV1SearchLowBits = 40;               // nonce bytes 0..4: the second block
@@ -24,12 +24,12 @@ inline constexpr std::uint64_t kV1SearchRun = std::uint64_t(1) << 24;
 
 // What a backend's nonce loop hashes.
 enum class PlanKind : std::uint32_t {
-    old_seal = 0,   // SPEC §2: one block, positions are nonces
-    v1_search = 1,  // SPEC §10 in the search order: positions p are nonces rotl64(p, 40)
-    v1_range = 2,   // SPEC §10 in nonce order (scan, the miner drop-in): positions are nonces
+    old_seal = 0,   // docs/protocol.md §2: one block, positions are nonces
+    v1_search = 1,  // docs/protocol.md §10 in the search order: positions p are nonces rotl64(p, 40)
+    v1_range = 2,   // docs/protocol.md §10 in nonce order (scan, the miner drop-in): positions are nonces
 };
 
-// The v1 payload's second block (SPEC §10): W0..W13 are prefix bytes 64..119, W14 is prefix bytes
+// The v1 payload's second block (docs/protocol.md §10): W0..W13 are prefix bytes 64..119, W14 is prefix bytes
 // 120..122 ‖ nonce byte 0, W15 nonce bytes 1..4. Its first 14 rounds read prefix bytes only.
 struct V1Middle {
     std::uint32_t entry[8];      // the state after rounds 0..13 (variable i in entry[i])
@@ -45,11 +45,11 @@ struct Plan {
     std::uint32_t schedule[16];   // for t = 16..31: the part of W[t] that does not depend on the nonce
     std::uint32_t round0_a;       // state after round 0 is (round0_a + W0, c0, c1, c2,
     std::uint32_t round0_e;       //                         round0_e + W0, c4, c5, c6), c = chaining
-    std::uint64_t threshold_top;  // SPEC §3: a seal is a candidate iff its top 64 bits <= this
+    std::uint64_t threshold_top;  // docs/protocol.md §3: a seal is a candidate iff its top 64 bits <= this
     std::uint32_t top_is_le;      // 1: rule le, lane 3 as is; 0: be/sdk, lane 0 byte-swapped
     PlanKind kind;
     std::uint32_t chaining[8];  // the state that block starts from and adds back (old: the IV)
-    // v1 only (SPEC §10).
+    // v1 only (docs/protocol.md §10).
     std::uint32_t v1_midstate[8];  // after the payload's first block (prefix bytes 0..63)
     V1Middle v1_middle;
     std::uint32_t v1_last_kw[64];  // v1_range: K + W of the last block for nonce bytes 5..7 below
@@ -123,7 +123,7 @@ BTPOW_HD Plan make_plan(const std::uint8_t* block_and_hotkey_hash, std::uint64_t
     return p;
 }
 
-// SPEC §10: the v1 plan of a 123-byte prefix, read little-endian (threshold_top from rule le).
+// docs/protocol.md §10: the v1 plan of a 123-byte prefix, read little-endian (threshold_top from rule le).
 // kind v1_search or v1_range; the per-run parts (chaining for v1_search, v1_last_kw for
 // v1_range) are filled by plan_v1_search_run / plan_v1_range_run before a backend hashes.
 BTPOW_HD Plan make_v1_plan(const std::uint8_t* prefix, std::uint64_t threshold_top, PlanKind kind) {
@@ -159,7 +159,7 @@ BTPOW_HD Plan make_v1_plan(const std::uint8_t* prefix, std::uint64_t threshold_t
     return p;
 }
 
-// SPEC §10: W14 and W15 of the second block for nonce bytes 0..4 (the low 40 bits of nonce).
+// docs/protocol.md §10: W14 and W15 of the second block for nonce bytes 0..4 (the low 40 bits of nonce).
 BTPOW_HD std::uint32_t v1_middle_w14(const V1Middle& m, std::uint64_t nonce) {
     return m.w14_prefix | static_cast<std::uint32_t>(nonce & 0xFF);
 }
@@ -167,7 +167,7 @@ BTPOW_HD std::uint32_t v1_middle_w15(std::uint64_t nonce) {
     const auto b = static_cast<std::uint32_t>(nonce >> 8);
     return (b << 24) | ((b & 0xFF00u) << 8) | ((b >> 8) & 0xFF00u) | (b >> 24);
 }
-// SPEC §10: W0 of the last block, nonce bytes 5..7 ‖ 0x80, from high = nonce >> 40.
+// docs/protocol.md §10: W0 of the last block, nonce bytes 5..7 ‖ 0x80, from high = nonce >> 40.
 BTPOW_HD std::uint32_t v1_last_w0(std::uint32_t high) { return bswap32((high & 0xFFFFFFu) | 0x80000000u); }
 
 // v1_search: makes p's block the last block of the 2^24 nonces whose bytes 0..4 are `low` (the

@@ -13,7 +13,7 @@
 
 namespace btpow::core {
 
-// SPEC §2: SHA-256 reads le64(nonce) as two big-endian words.
+// docs/protocol.md §2: SHA-256 reads le64(nonce) as two big-endian words.
 BTPOW_HD std::uint32_t nonce_word0(std::uint64_t nonce) { return bswap32(static_cast<std::uint32_t>(nonce)); }
 BTPOW_HD std::uint32_t nonce_word1(std::uint64_t nonce) { return bswap32(static_cast<std::uint32_t>(nonce >> 32)); }
 
@@ -28,7 +28,7 @@ BTPOW_HD void digest_lanes(const std::uint32_t (&digest)[8], std::uint64_t (&lan
 
 // The seal's most significant 64 bits under the plan's rule, as an integer comparable with
 // plan.threshold_top. A nonce is a candidate iff the result is <= plan.threshold_top; a
-// candidate becomes a solution only after the host's full check (SPEC §3).
+// candidate becomes a solution only after the host's full check (docs/protocol.md §3).
 template <bool TopIsLe>
 BTPOW_HD std::uint64_t seal_top(const Plan& plan, std::uint64_t nonce) {
     std::uint32_t digest[8];
@@ -53,7 +53,7 @@ BTPOW_HD std::uint64_t seal_top_words(const Plan& plan, std::uint32_t w0, std::u
     return raw(keccak_seal_top<TopIsLe, Rotations::kKeccakRoundLoop>(lanes));
 }
 
-// SPEC §10, search order: the last block's W0 at position p (nonce bytes 5..7 are p's low 24 bits).
+// docs/protocol.md §10, search order: the last block's W0 at position p (nonce bytes 5..7 are p's low 24 bits).
 BTPOW_HD std::uint32_t v1_search_word0(std::uint64_t position) {
     return v1_last_w0(static_cast<std::uint32_t>(position));
 }

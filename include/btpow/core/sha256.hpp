@@ -1,7 +1,7 @@
 // SHA-256 compressions specialised per job: the per-job words come precomputed from a plan and
 // only the words a Layout names vary with the nonce. Three layouts: the old seal's one 40-byte
-// block (SPEC §2: W0, W1 vary), and the v1 seal's second and third blocks (SPEC §10). Written once
-// over a word type U32 (uint32_t on host and GPU, SIMD lanes on the CPU paths).
+// block (docs/protocol.md §2: W0, W1 vary), and the v1 seal's second and third blocks (docs/protocol.md §10). Written
+// once over a word type U32 (uint32_t on host and GPU, SIMD lanes on the CPU paths).
 #pragma once
 
 #include <utility>
@@ -48,18 +48,18 @@ BTPOW_HD U32 sha256_sigma1(U32 w) {
 }
 
 // Which message words vary with the nonce; every scheduled word (i >= 16) does.
-// SPEC §2: the old seal's only block, le64(nonce) in W0, W1.
+// docs/protocol.md §2: the old seal's only block, le64(nonce) in W0, W1.
 struct OldSealLayout {
     static constexpr bool kScheduled = true;
     BTPOW_HD static constexpr bool varies(int i) { return i < 2 || i >= 16; }
 };
-// SPEC §10: the v1 payload's third block, nonce bytes 5..7 in W0. The search order (seal_core.hpp)
+// docs/protocol.md §10: the v1 payload's third block, nonce bytes 5..7 in W0. The search order (seal_core.hpp)
 // holds the first two blocks fixed for 2^24 nonces at a time, so this block is all there is.
 struct V1LastBlockLayout {
     static constexpr bool kScheduled = true;
     BTPOW_HD static constexpr bool varies(int i) { return i < 1 || i >= 16; }
 };
-// SPEC §10: the v1 payload's second block, nonce bytes 0..4 in W14 (low byte) and W15.
+// docs/protocol.md §10: the v1 payload's second block, nonce bytes 0..4 in W14 (low byte) and W15.
 struct V1MiddleBlockLayout {
     static constexpr bool kScheduled = true;
     BTPOW_HD static constexpr bool varies(int i) { return i >= 14; }
@@ -183,7 +183,7 @@ BTPOW_HD void sha256_pre_seal(const Plan& plan, U32 w0, U32 w1, U32 (&digest)[8]
     detail::sha256_finish(s, digest, std::make_integer_sequence<int, 8>{});
 }
 
-// SPEC §10, search order: the v1 payload's last block for a plan whose chaining value is the
+// docs/protocol.md §10, search order: the v1 payload's last block for a plan whose chaining value is the
 // state after the first two blocks (Plan::chaining, the same for 2^24 nonces), where only W0 =
 // nonce bytes 5..7 ‖ 0x80 varies.
 template <class Plan, class U32>
@@ -196,7 +196,7 @@ BTPOW_HD void sha256_v1_last_block(const Plan& plan, U32 w0, U32 (&digest)[8]) {
     detail::sha256_finish_from(s, plan.chaining, digest, std::make_integer_sequence<int, 8>{});
 }
 
-// SPEC §10, nonce order: the v1 payload's last two blocks from the state after its first
+// docs/protocol.md §10, nonce order: the v1 payload's last two blocks from the state after its first
 // (midstate). Block 2 from its precomputed state after round 13 (middle: entry, schedule) with
 // w14 = prefix bytes 120..122 ‖ nonce byte 0 and w15 = nonce bytes 1..4; then block 3, whose words
 // are all fixed (nonce bytes 5..7 are the same for the whole run), so its rounds read K + W from
