@@ -2,10 +2,12 @@
 // Runs one chain from a raw chain spec with chopsticks, offline, on 127.0.0.1, and prints
 // {"port":N,"runtime":"…","spec_version":V} on stdout once it accepts connections. It exits on
 // SIGTERM/SIGINT or when its parent goes away (stdin closes), so a test can never leave it behind.
-// Usage: chopsticks-node.js GENESIS_FILE [Instant|Manual|Batch]
+// Usage: chopsticks-node.js GENESIS_FILE [Instant|Manual|Batch] [genesis]
+// With `genesis` the chain's best block is block 0 (chopsticks builds block 1 at start-up; its
+// head is set back to the genesis block), as a fresh dev chain before its first block.
 import { readFileSync } from 'node:fs';
 
-const [genesisFile, mode = 'Instant'] = process.argv.slice(2);
+const [genesisFile, mode = 'Instant', at] = process.argv.slice(2);
 const spec = JSON.parse(readFileSync(genesisFile, 'utf8'));
 const wasm = spec.genesis.raw.top['0x3a636f6465'];
 
@@ -44,6 +46,7 @@ const server = await setupWithServer({
   'runtime-log-level': 0,
 });
 Date.now = realNow;
+if (at === 'genesis') await server.chain.setHead(await server.chain.getBlockAt(0));
 const port = Number(String(server.addr).split(':').pop());
 const head = server.chain.head;
 const version = await head.runtimeVersion;

@@ -42,9 +42,12 @@ function timeout(ms, what) {
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
-/** Starts a chain; returns { url, api, keyring, rpc(method, params), kill(), stop() }. */
-export async function startChain(spec, mode = 'Instant') {
-  const child = spawn(process.execPath, [join(here, 'chopsticks-node.js'), join(SPECS_DIR, SPECS[spec]), mode], {
+/**
+ * Starts a chain; returns { url, api, keyring, rpc(method, params), kill(), stop() }. `at`:
+ * 'genesis' leaves the best block at block 0.
+ */
+export async function startChain(spec, mode = 'Instant', at = undefined) {
+  const child = spawn(process.execPath, [join(here, 'chopsticks-node.js'), join(SPECS_DIR, SPECS[spec]), mode, ...(at ? [at] : [])], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
