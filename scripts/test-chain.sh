@@ -42,7 +42,7 @@ echo "test-chain: btpow $BTPOW_BIN, chain specs $BTPOW_CHAIN_SPECS, node $(node 
 # the CPU. A per-file limit keeps a hang from reaching CI's.
 status=0
 units="test/unit.test.js test/unit-claims.test.js test/unit-powregister.test.js test/unit-input.test.js test/unit-metrics.test.js"
-for file in $units test/subtensor200.test.js test/subtensor293.test.js test/torus.test.js; do
+for file in $units test/subtensor200.test.js test/subtensor293.test.js test/torus.test.js test/reconnect.test.js; do
   if ! timeout 900 node --test --test-reporter=spec "$file"; then
     echo "test-chain: FAILED $file" >&2
     status=1

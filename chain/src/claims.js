@@ -44,6 +44,12 @@ export class ClaimLoop {
 
   /** A new best head: read what the target needs at it, then give the solver its job at once. */
   async onHead(number, hash, arrived) {
+    if (number === 0) {
+      // Until block 1 is built the runtime keeps a placeholder as block 0's hash: work on block 0
+      // would be checked against it, and a signature born there too (BadProof).
+      this.log('the best block is block 0; solving starts at block 1 (until then the runtime holds a placeholder for block 0\'s hash)');
+      return;
+    }
     const seq = this.heads.add(number, hash, arrived);
     const info = await this.target.prepare({ number, hash });
     if (!this.heads.isLatest(seq) || this.finished) return; // a newer head arrived meanwhile

@@ -11,10 +11,10 @@ import { withTimeout } from './connection.js';
 export const ERA_PERIOD = 8;
 
 /**
- * The era to sign with at the best head. From block 1 on: mortal, born at the best head. At block
- * 0 the runtime does not hold block 0's hash as the node reports it (a fresh chain keeps a
- * placeholder until block 1 is built), so a mortal era born there is refused BadProof; there the
- * transaction is immortal, signed over the genesis hash, which the runtime checks it against.
+ * The era to sign with at the best head: mortal, born at the best head. At block 0 (the claim loop
+ * does not solve there, but a call may be signed while the chain is still there) the runtime does
+ * not hold block 0's hash as the node reports it (a fresh chain keeps a placeholder until block 1
+ * is built), so a mortal era born there is refused BadProof: there the call is immortal.
  */
 export function eraFor(api, best) {
   if (best.number === 0) return { era: 0, blockHash: api.genesisHash.toHex(), immortal: true };

@@ -240,3 +240,12 @@ test('a refusal at a head (e.g. PoW off on the subnet) ends the run with exit 1 
   assert.equal((await ended).code, EXIT.notAchieved);
   assert.equal(reports[0].error, 'SubNetRegistrationDisabled');
 });
+
+test('block 0: nothing is solved until block 1 (a fresh chain keeps a placeholder as block 0\'s hash)', async () => {
+  const { loop, solver, logs } = makeLoop();
+  await loop.onHead(0, hash(0), 0);
+  assert.equal(solver.jobs.length, 0);
+  assert.ok(logs.some((l) => /solving starts at block 1/.test(l)));
+  await loop.onHead(1, hash(1), 0);
+  assert.deepEqual(solver.jobs.map((j) => j.blockNumber), [1]);
+});

@@ -5,6 +5,8 @@
 // Usage: chopsticks-node.js GENESIS_FILE [Instant|Manual|Batch] [genesis]
 // With `genesis` the chain's best block is block 0 (chopsticks builds block 1 at start-up; its
 // head is set back to the genesis block), as a fresh dev chain before its first block.
+// Env: CHOPSTICKS_PORT (default: a free one), CHOPSTICKS_DB (a SQLite file that keeps the blocks)
+// and CHOPSTICKS_RESUME=1 (start from the newest block in it: a node restarted on its own data).
 import { readFileSync } from 'node:fs';
 
 const [genesisFile, mode = 'Instant', at] = process.argv.slice(2);
@@ -39,7 +41,8 @@ const frozen = realNow() - (realNow() % 12000);
 Date.now = () => frozen;
 const server = await setupWithServer({
   genesis: spec,
-  port: 0,
+  port: Number(process.env.CHOPSTICKS_PORT ?? 0),
+  ...(process.env.CHOPSTICKS_DB ? { db: process.env.CHOPSTICKS_DB, resume: process.env.CHOPSTICKS_RESUME === '1' } : {}),
   host: '127.0.0.1',
   'build-block-mode': BuildBlockMode[mode],
   'allow-unresolved-imports': true,
