@@ -171,6 +171,12 @@ describe('subtensor spec 200 (be, pow-faucet)', { skip, concurrency: false, time
     }
   });
 
+  test('pow-register on spec 200: refused by name with the spec_version, exit 1, nothing submitted', { timeout: 120000 }, async () => {
+    const r = await runCli(['pow-register', '--node', chain.url, '--netuid', '3', '--dev', 'Alice', '--hotkey', bob.address, ...SOLVER_ARGS]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /refused: PowRegisterUnavailable: this runtime \(node-subtensor spec_version 200\) has no subtensorModule\.powRegister .*use btpow-chain register/);
+  });
+
   // Last: it ends the chain.
   test('a node that goes away and never comes back: reconnection tried, then exit 3 after --reconnect', { timeout: 180000 }, async () => {
     await chain.rpc('dev_setBlockBuildMode', ['Manual']);
