@@ -1,10 +1,12 @@
 // Seals per second of each CPU path this machine runs (items/s = seals/s): one thread per path
-// under both lane choices, then every hardware thread on the default path.
+// for the old seal under both lane choices and for v1 (SPEC §10) in the solver's order and in
+// nonce order, then every hardware thread on the default path.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "btpow/core/plan.hpp"
@@ -17,14 +19,25 @@ constexpr std::uint64_t kBatch = 1u << 16;
 // The top 64 bits of T for d = 2^20: candidates are rare, as in real jobs.
 constexpr std::uint64_t kThresholdTop = std::uint64_t{1} << 44;
 
-btpow::core::Plan bench_plan(bool top_is_le) {
+// What one benchmark hashes.
+enum class Seal { old_le, old_be, v1_search, v1_nonce_order };
+
+btpow::core::Plan bench_plan(Seal seal) {
+    if (seal == Seal::v1_search || seal == Seal::v1_nonce_order) {
+        std::uint8_t prefix[btpow::core::kV1PrefixBytes];
+        for (int i = 0; i < btpow::core::kV1PrefixBytes; ++i) prefix[i] = static_cast<std::uint8_t>(0x3c + 29 * i);
+        prefix[25] = 1;  // netuid 1
+        return btpow::core::make_v1_plan(
+            prefix, kThresholdTop,
+            seal == Seal::v1_search ? btpow::core::PlanKind::v1_search : btpow::core::PlanKind::v1_range);
+    }
     std::uint8_t h[32];
     for (int i = 0; i < 32; ++i) h[i] = static_cast<std::uint8_t>(0x3c + 29 * i);
-    return btpow::core::make_plan(h, kThresholdTop, top_is_le);
+    return btpow::core::make_plan(h, kThresholdTop, seal == Seal::old_le);
 }
 
-void scan_path(benchmark::State& state, const std::string& isa, bool top_is_le) {
-    const btpow::core::Plan plan = bench_plan(top_is_le);
+void scan_path(benchmark::State& state, const std::string& isa, Seal seal) {
+    const btpow::core::Plan plan = bench_plan(seal);
     std::vector<std::uint64_t> found;
     found.reserve(1024);
     std::uint64_t start = 0xfedc'ba98'0000'0000ull + (static_cast<std::uint64_t>(state.thread_index()) << 40);
@@ -39,17 +52,19 @@ void scan_path(benchmark::State& state, const std::string& isa, bool top_is_le) 
 }
 
 const int registered = [] {
+    const std::pair<Seal, const char*> seals[] = {
+        {Seal::old_le, "le"}, {Seal::old_be, "be"}, {Seal::v1_search, "v1"}, {Seal::v1_nonce_order, "v1-nonce-order"}};
     for (const std::string& isa : btpow::cpu::supported_isas()) {
-        for (const bool top_is_le : {true, false}) {
-            benchmark::RegisterBenchmark(("scan/" + isa + (top_is_le ? "/le" : "/be")).c_str(),
-                                         [isa, top_is_le](benchmark::State& s) { scan_path(s, isa, top_is_le); })
-                ->Unit(benchmark::kMillisecond);
+        for (const auto& [seal, name] : seals) {
+            benchmark::RegisterBenchmark(("scan/" + isa + "/" + name).c_str(), [isa, seal = seal](benchmark::State& s) {
+                scan_path(s, isa, seal);
+            })->Unit(benchmark::kMillisecond);
         }
     }
     const std::string best = btpow::cpu::default_isa();
     const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     benchmark::RegisterBenchmark(("scan_all_threads/" + best + "/le").c_str(),
-                                 [best](benchmark::State& s) { scan_path(s, best, true); })
+                                 [best](benchmark::State& s) { scan_path(s, best, Seal::old_le); })
         ->Threads(threads)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);

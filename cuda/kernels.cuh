@@ -4,6 +4,8 @@
 // Included once per variant by kernel_variant.cu, which instantiates KernelSet.
 #pragma once
 
+#include <type_traits>
+
 #include "btpow/core/seal_core.hpp"
 #include "cuda/checksum.hpp"
 #include "cuda/kernels.hpp"
@@ -47,22 +49,39 @@ struct SumTops {
 // operands, never copied per thread. The loop is scan_thread (scan_loop.hpp): a piece never
 // crosses a multiple of 2^32, so the nonce's high word, hence SHA-256 word W1 and everything
 // derived from it alone, is loop-invariant (SPEC §2: W0 = bswap32(low), W1 = bswap32(high)).
-template <class Rot, bool TopIsLe, class Sink>
+template <class Rot, core::PlanKind Kind, bool TopIsLe, class Sink>
 __global__ void BTPOW_SCAN_LAUNCH_BOUNDS seal_scan_kernel(const __grid_constant__ core::Plan plan, Piece piece,
                                                           Sink sink) {
-    scan_thread<Rot, TopIsLe>(plan, piece, blockIdx.x * blockDim.x + threadIdx.x, gridDim.x * blockDim.x, sink);
+    scan_thread<Rot, Kind, TopIsLe>(plan, piece, blockIdx.x * blockDim.x + threadIdx.x, gridDim.x * blockDim.x,
+                                    sink);
     sink.finish();
 }
 
+// The v1 kernels exist for the candidate sink alone: the checksum twin serves the old seal's tests.
 template <class Rot, class Sink>
 cudaError_t launch_pieces(const core::Plan& plan, std::uint64_t start, std::uint64_t count, const Sink& sink,
                           LaunchShape shape, cudaStream_t stream) {
-    return for_each_piece(start, count, shape, cudaSuccess, [&](const Piece& piece) {
+    constexpr bool kWithV1 = std::is_same_v<Sink, RecordCandidates>;
+    if (!kWithV1 && plan.kind != core::PlanKind::old_seal) return cudaErrorInvalidValue;
+    return for_each_plan_piece(plan, start, count, shape, cudaSuccess, [&](const Piece& piece, const core::Plan& p) {
         const unsigned threads = shape.threads_per_block;
-        if (plan.top_is_le)
-            seal_scan_kernel<Rot, true, Sink><<<piece.blocks, threads, 0, stream>>>(plan, piece, sink);
+        if constexpr (kWithV1) {
+            if (p.kind == core::PlanKind::v1_search) {
+                seal_scan_kernel<Rot, core::PlanKind::v1_search, true, Sink>
+                    <<<piece.blocks, threads, 0, stream>>>(p, piece, sink);
+                return cudaGetLastError();
+            }
+            if (p.kind == core::PlanKind::v1_range) {
+                seal_scan_kernel<Rot, core::PlanKind::v1_range, true, Sink>
+                    <<<piece.blocks, threads, 0, stream>>>(p, piece, sink);
+                return cudaGetLastError();
+            }
+        }
+        if (p.top_is_le)
+            seal_scan_kernel<Rot, core::PlanKind::old_seal, true, Sink><<<piece.blocks, threads, 0, stream>>>(p, piece, sink);
         else
-            seal_scan_kernel<Rot, false, Sink><<<piece.blocks, threads, 0, stream>>>(plan, piece, sink);
+            seal_scan_kernel<Rot, core::PlanKind::old_seal, false, Sink>
+                <<<piece.blocks, threads, 0, stream>>>(p, piece, sink);
         return cudaGetLastError();
     });
 }
@@ -71,17 +90,21 @@ cudaError_t launch_pieces(const core::Plan& plan, std::uint64_t start, std::uint
 
 template <class Rot>
 cudaError_t KernelSet<Rot>::blocks_per_sm(unsigned threads_per_block, int& blocks) {
-    int le = 0, be = 0;
+    int le = 0, be = 0, v1 = 0;
     const int threads = static_cast<int>(threads_per_block);
     if (const cudaError_t e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(
-            &le, seal_scan_kernel<Rot, true, RecordCandidates>, threads, 0);
+            &le, seal_scan_kernel<Rot, core::PlanKind::old_seal, true, RecordCandidates>, threads, 0);
         e != cudaSuccess)
         return e;
     if (const cudaError_t e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(
-            &be, seal_scan_kernel<Rot, false, RecordCandidates>, threads, 0);
+            &be, seal_scan_kernel<Rot, core::PlanKind::old_seal, false, RecordCandidates>, threads, 0);
         e != cudaSuccess)
         return e;
-    blocks = std::max(1, std::min(le, be));
+    if (const cudaError_t e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(
+            &v1, seal_scan_kernel<Rot, core::PlanKind::v1_search, true, RecordCandidates>, threads, 0);
+        e != cudaSuccess)
+        return e;
+    blocks = std::max(1, std::min({le, be, v1}));
     return cudaSuccess;
 }
 

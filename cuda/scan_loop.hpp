@@ -50,22 +50,70 @@ Result for_each_piece(std::uint64_t start, std::uint64_t count, const LaunchShap
     return ok;
 }
 
+// Calls launch(piece, piece_plan) for each launch of the positions [start, start + count) of
+// plan's order (mod 2^64), in order, as for_each_piece cuts them; a v1 plan goes with each piece
+// moved to the piece's run (SPEC §10: 2^24 positions of the search order share the first two
+// blocks; a piece never crosses 2^32, so neither does it cross the nonce order's runs of 2^40).
+template <class Result, class Launch>
+Result for_each_plan_piece(const core::Plan& plan, std::uint64_t start, std::uint64_t count, const LaunchShape& shape,
+                           Result ok, Launch launch) {
+    if (plan.kind == core::PlanKind::old_seal)
+        return for_each_piece(start, count, shape, ok, [&](const Piece& piece) { return launch(piece, plan); });
+    core::Plan run = plan;
+    const std::uint64_t run_size = plan.kind == core::PlanKind::v1_search ? core::kV1SearchRun : std::uint64_t(1) << 32;
+    while (count > 0) {
+        const std::uint64_t in_run = std::min(count, run_size - (start & (run_size - 1)));
+        if (plan.kind == core::PlanKind::v1_search) {
+            core::plan_v1_search_run(run, start >> 24);
+        } else if (const auto high = static_cast<std::uint32_t>(start >> core::kV1SearchLowBits);
+                   run.v1_last_high != high) {
+            core::plan_v1_range_run(run, high);
+        }
+        const Result r =
+            for_each_piece(start, in_run, shape, ok, [&](const Piece& piece) { return launch(piece, run); });
+        if (!(r == ok)) return r;
+        start += in_run;
+        count -= in_run;
+    }
+    return ok;
+}
+
 // One thread's share of a piece: the indices thread, thread + stride, ... below piece.count, each
-// nonce's seal top (rotations as Rot says, core/mul_rotate.hpp) handed to sink.take(plan, nonce,
-// top). On the GPU, thread = blockIdx.x * blockDim.x + threadIdx.x and stride = the grid's threads.
+// position's seal top (rotations as Rot says, core/mul_rotate.hpp) handed to sink.take(plan,
+// nonce, top). `plan` is the piece's (for_each_plan_piece), of kind Kind. On the GPU, thread =
+// blockIdx.x * blockDim.x + threadIdx.x and stride = the grid's threads.
 #if defined(__CUDACC__)
 #pragma nv_exec_check_disable
 #endif
-template <class Rot, bool TopIsLe, class Sink>
+template <class Rot, core::PlanKind Kind, bool TopIsLe, class Sink>
 BTPOW_HD void scan_thread(const core::Plan& plan, Piece piece, std::uint32_t thread, std::uint32_t stride, Sink& sink) {
-    const std::uint32_t w1 = core::bswap32(piece.nonce_high);
     const std::uint64_t high = std::uint64_t(piece.nonce_high) << 32;
+    if constexpr (Kind == core::PlanKind::old_seal) {
+        const std::uint32_t w1 = core::bswap32(piece.nonce_high);
 #if defined(__CUDA_ARCH__)
 #pragma unroll 1
 #endif
-    for (std::uint32_t index = thread; index < piece.count; index += stride) {
-        const std::uint32_t low = piece.low_start + index;
-        sink.take(plan, high | low, core::seal_top_words<Rot, TopIsLe>(plan, core::bswap32(low), w1));
+        for (std::uint32_t index = thread; index < piece.count; index += stride) {
+            const std::uint32_t low = piece.low_start + index;
+            sink.take(plan, high | low, core::seal_top_words<Rot, TopIsLe>(plan, core::bswap32(low), w1));
+        }
+    } else if constexpr (Kind == core::PlanKind::v1_search) {
+#if defined(__CUDA_ARCH__)
+#pragma unroll 1
+#endif
+        for (std::uint32_t index = thread; index < piece.count; index += stride) {
+            const std::uint32_t low = piece.low_start + index;
+            const std::uint64_t nonce = core::nonce_at(plan, high | low);
+            sink.take(plan, nonce, core::seal_top_v1_search_words<Rot>(plan, core::v1_search_word0(low)));
+        }
+    } else {
+#if defined(__CUDA_ARCH__)
+#pragma unroll 1
+#endif
+        for (std::uint32_t index = thread; index < piece.count; index += stride) {
+            const std::uint64_t nonce = high | (piece.low_start + index);
+            sink.take(plan, nonce, core::seal_top_v1_range<Rot>(plan, nonce));
+        }
     }
 }
 

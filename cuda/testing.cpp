@@ -125,7 +125,8 @@ std::vector<std::uint64_t> scan_candidates(int ordinal, const core::Plan& plan, 
     const ScanReport before = scanner->report();
     std::vector<std::uint64_t> found;
     check(ordinal, scanner->scan_range(plan, start, count, batch, found));
-    std::sort(found.begin(), found.end(), [start](std::uint64_t a, std::uint64_t b) { return a - start < b - start; });
+    const auto offset = [&plan, start](std::uint64_t nonce) { return core::position_of(plan.kind, nonce) - start; };
+    std::sort(found.begin(), found.end(), [&](std::uint64_t a, std::uint64_t b) { return offset(a) < offset(b); });
     if (report) {
         const ScanReport& after = scanner->report();
         report->launches = after.launches - before.launches;

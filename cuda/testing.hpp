@@ -14,9 +14,10 @@
 
 namespace btpow::cuda::testing {
 
-// Every nonce n of [start, start + count) (mod 2^64) whose seal top under plan's rule is <=
-// plan.threshold_top, found by the production kernel on device `ordinal` in batches of at most
-// `batch` nonces (0: the worker's tuned size), sorted by n - start. Small capacities exercise the
+// The nonce of every position n of [start, start + count) (mod 2^64) of plan's order whose seal
+// top under plan's rule is <= plan.threshold_top, found by the production kernel on device
+// `ordinal` in batches of at most `batch` positions (0: the worker's tuned size), in the order of
+// n - start. Small capacities exercise the
 // overflow recovery. `variant`: the kernel variant (none: the one a worker's calibration
 // picks). Throws Error(no_device) for a bad ordinal, Error(backend_failure) on a CUDA error.
 std::vector<std::uint64_t> scan_candidates(int ordinal, const core::Plan& plan, std::uint64_t start,

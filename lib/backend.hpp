@@ -13,7 +13,9 @@
 
 namespace btpow::detail {
 
-// One chunk of one job: nonces start, start + 1, ..., start + count - 1 (mod 2^64).
+// One chunk of one job: the positions start, start + 1, ..., start + count - 1 (mod 2^64) of the
+// plan's order; position p is nonce core::nonce_at(plan, p) (the nonce itself but for a v1 plan
+// in the search order). Backends report nonces, not positions.
 struct Assignment {
     std::uint64_t job_id = 0;
     core::Plan plan{};

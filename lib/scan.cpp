@@ -72,10 +72,11 @@ struct RangeScan {
 
 ScanResult scan(const Job& job, std::uint64_t start, std::uint64_t count, const ScanOptions& options) {
     if (count == 0) throw Error(ErrorCode::bad_option, "count", "count: expected a positive number of nonces, got 0");
+    validate(job);
     const auto began = Clock::now();
     RangeScan range;
     range.job = job;
-    range.plan = detail::make_plan(job);
+    range.plan = options.order == ScanOrder::search ? detail::make_plan(job) : detail::make_range_plan(job);
     range.start = start;
     range.count = count;
     range.on_log = options.on_log;
@@ -94,8 +95,11 @@ ScanResult scan(const Job& job, std::uint64_t start, std::uint64_t count, const 
     }
     ScanResult result;
     result.hits = std::move(range.hits);
+    const auto offset = [kind = range.plan.kind, start](std::uint64_t nonce) {
+        return core::position_of(kind, nonce) - start;
+    };
     std::sort(result.hits.begin(), result.hits.end(),
-              [start](std::uint64_t a, std::uint64_t b) { return a - start < b - start; });
+              [&offset](std::uint64_t a, std::uint64_t b) { return offset(a) < offset(b); });
     result.hashes = range.hashes;
     result.candidates = range.candidates;
     result.compute_errors = range.compute_errors;

@@ -28,6 +28,30 @@ Hash32 seal(const Hash32& block_and_hotkey_hash, std::uint64_t nonce) {
     return keccak256(digest.bytes.data(), digest.bytes.size());
 }
 
+std::array<std::uint8_t, kV1PrefixSize> v1_prefix(const Job& job) {
+    // SPEC §10: tag ‖ le16(netuid) ‖ block_hash ‖ hotkey ‖ coldkey.
+    std::array<std::uint8_t, kV1PrefixSize> prefix{};
+    auto out = std::copy(kV1Tag.begin(), kV1Tag.end(), prefix.begin());
+    *out++ = static_cast<std::uint8_t>(job.netuid);
+    *out++ = static_cast<std::uint8_t>(job.netuid >> 8);
+    out = std::copy(job.block_hash.bytes.begin(), job.block_hash.bytes.end(), out);
+    out = std::copy(job.hotkey.public_key.bytes.begin(), job.hotkey.public_key.bytes.end(), out);
+    std::copy(job.coldkey.public_key.bytes.begin(), job.coldkey.public_key.bytes.end(), out);
+    return prefix;
+}
+
+Hash32 seal_v1(const std::array<std::uint8_t, kV1PrefixSize>& prefix, std::uint64_t nonce) {
+    std::uint8_t payload[kV1PayloadSize];
+    std::copy(prefix.begin(), prefix.end(), payload);
+    for (int i = 0; i < 8; ++i) payload[kV1PrefixSize + i] = static_cast<std::uint8_t>(nonce >> (8 * i));
+    const Hash32 digest = sha256(payload, sizeof payload);
+    return keccak256(digest.bytes.data(), digest.bytes.size());
+}
+
+Hash32 seal(const Job& job, std::uint64_t nonce) {
+    return job.seal == SealKind::v1 ? seal_v1(v1_prefix(job), nonce) : seal(block_and_hotkey_hash(job), nonce);
+}
+
 Uint256 threshold(const Difficulty& d, Rule rule) {
     const reference::Integer& max = reference::max_uint256();
     const reference::Integer divisor = reference::to_integer(d.value);
@@ -56,6 +80,12 @@ bool meets(const Hash32& seal, const Difficulty& d, Rule rule) { return seal_val
 
 Verdict verify(const Job& job, std::uint64_t nonce) {
     Verdict verdict;
+    if (job.seal == SealKind::v1) {
+        // SPEC §10: only the little-endian reading exists for v1.
+        verdict.seal = seal_v1(v1_prefix(job), nonce);
+        verdict.le = meets(verdict.seal, job.difficulty, Rule::le);
+        return verdict;
+    }
     verdict.block_and_hotkey_hash = block_and_hotkey_hash(job);
     verdict.seal = seal(verdict.block_and_hotkey_hash, nonce);
     verdict.le = meets(verdict.seal, job.difficulty, Rule::le);

@@ -33,7 +33,7 @@ struct JobState {
     std::uint64_t id = 0;
     core::Plan plan{};
     Clock::time_point submitted;
-    std::atomic<std::uint64_t> next_nonce{0};
+    std::atomic<std::uint64_t> next_position{0};  // in plan's order (core::nonce_at)
     std::atomic<std::uint64_t> hashes{0};
 };
 
@@ -71,7 +71,7 @@ struct Solver::Impl {
         }
         out.job_id = job->id;
         out.plan = job->plan;
-        out.start = job->next_nonce.fetch_add(count, std::memory_order_relaxed);  // wraps mod 2^64
+        out.start = job->next_position.fetch_add(count, std::memory_order_relaxed);  // wraps mod 2^64
         out.count = count;
         return true;
     }
@@ -177,7 +177,8 @@ std::uint64_t Solver::submit(const Job& job) {
         std::lock_guard lock(impl_->mutex_);
         if (impl_->stopping_) throw Error(ErrorCode::bad_option, "solver", "submit: the solver was stopped");
         state->id = impl_->next_id_++;
-        state->next_nonce = impl_->options.nonce_start ? *impl_->options.nonce_start : impl_->random_();
+        const std::uint64_t first = impl_->options.nonce_start ? *impl_->options.nonce_start : impl_->random_();
+        state->next_position = core::position_of(state->plan.kind, first);
         impl_->jobs_.push_back(state);
         if (impl_->jobs_.size() > kRecentJobs) impl_->jobs_.pop_front();
         impl_->current_ = state;

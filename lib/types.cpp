@@ -371,4 +371,44 @@ std::uint64_t parse_u64(std::string_view text, std::string_view field) {
     return value;
 }
 
+std::string_view to_string(SealKind kind) {
+    switch (kind) {
+        case SealKind::old: return "old";
+        case SealKind::v1: return "v1";
+    }
+    return "unknown";
+}
+
+SealKind parse_seal_kind(std::string_view text, std::string_view field) {
+    for (SealKind kind : {SealKind::old, SealKind::v1})
+        if (text == to_string(kind)) return kind;
+    throw Error(ErrorCode::bad_job, std::string(field), prefix(field) + "expected old or v1, got " + quoted(text));
+}
+
+std::uint16_t parse_netuid(std::string_view text, std::string_view field) {
+    const std::uint64_t value = parse_u64(text, field);
+    // SPEC §10: the chain refuses PoW registration on root (netuid 0); netuid is a u16.
+    if (value == 0)
+        throw Error(ErrorCode::bad_job, std::string(field),
+                    prefix(field) + "expected a subnet 1..65535, got 0 (root has no PoW registration)");
+    if (value > 65535)
+        throw Error(ErrorCode::integer_out_of_range, std::string(field),
+                    prefix(field) + "expected a subnet 1..65535, got " + quoted(text));
+    return static_cast<std::uint16_t>(value);
+}
+
+void validate(const Job& job) {
+    if (job.seal != SealKind::v1) return;
+    if (job.rule != Rule::le)
+        throw Error(ErrorCode::bad_rule, "rule",
+                    "rule: a v1 seal is read little-endian only (SPEC §10): expected le, got " +
+                        std::string(to_string(job.rule)));
+    if (job.netuid == 0)
+        throw Error(ErrorCode::bad_job, "netuid",
+                    "netuid: expected a subnet 1..65535 for a v1 seal, got 0 (root has no PoW registration)");
+    if (job.block_and_hotkey_hash)
+        throw Error(ErrorCode::bad_job, "block_and_hotkey_hash",
+                    "block_and_hotkey_hash: belongs to the old seal; a v1 job gives its block hash, hotkey and coldkey");
+}
+
 }  // namespace btpow

@@ -6,7 +6,7 @@ set -euo pipefail
 btpow_packages=(build-essential cmake pkg-config libssl-dev libboost-dev catch2 libbenchmark-dev
                 libcli11-dev nlohmann-json3-dev libfmt-dev
                 python3-dev python3-venv python3-pip python3-setuptools python3-wheel pybind11-dev
-                python3-pybind11 python3-pytest)
+                python3-pybind11 python3-pytest python3-pycryptodome)
 
 # The sanitizer and fuzz suites (scripts/test-sanitizers.sh, scripts/test-fuzz.sh) also need these:
 # gcc's sanitizer runtimes come with build-essential; libFuzzer comes with clang's runtime library.

@@ -3,6 +3,8 @@
 // vectors and the in-process reference. The hostile cases are in test_cli_robust.cpp.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #ifdef BTPOW_CLI_PATH
 
 #include "test_cli_harness.hpp"
@@ -409,37 +411,51 @@ TEST_CASE("cli: --backend cuda without a CUDA device exits 3", "[cli]") {
     }
 }
 
-TEST_CASE("cli: bench --json reports a rate and a reproducible hit checksum", "[cli]") {
+TEST_CASE("cli: bench --json reports a rate and a reproducible hit checksum for each seal", "[cli]") {
     const std::vector<std::string> args{"bench", "--backend", "cpu", "--seconds", "1", "--json"};
-    const CliResult result = run_cli(args, "", 30);
+    const CliResult result = run_cli(args, "", 60);
     INFO(describe(args, result));
     REQUIRE(result.exit_code == 0);
     const json out = json::parse(result.out);
     REQUIRE(out.is_array());
-    REQUIRE(out.size() == 1);
-    const json& cpu = out[0];
-    CHECK(cpu.at("backend") == "cpu");
-    CHECK(cpu.at("device").is_string());
-    CHECK(cpu.at("isa").is_string());
-    CHECK(cpu.at("threads").get<unsigned>() >= 1);
-    CHECK(cpu.at("seals_per_second").get<double>() > 0);
-    CHECK(cpu.at("seconds").get<double>() > 0);
-    CHECK(cpu.at("setup_seconds").get<double>() >= 0);
-    CHECK(cpu.at("checksum").get<std::string>().size() == 66);
+    REQUIRE(out.size() == 3);
+    for (const json& row : out) {
+        INFO(row.dump());
+        CHECK(row.at("backend") == "cpu");
+        CHECK(row.at("device").is_string());
+        CHECK(row.at("isa").is_string());
+        CHECK(row.at("threads").get<unsigned>() >= 1);
+        CHECK(row.at("seals_per_second").get<double>() > 0);
+        CHECK(row.at("seconds").get<double>() > 0);
+        CHECK(row.at("setup_seconds").get<double>() >= 0);
+        CHECK(row.at("checksum").get<std::string>().size() == 66);
 
-    // The checksum is keccak256 over the sorted hits (le64) of the reported range, whatever ran it.
-    btpow::Job job;
-    job.block_hash = btpow::Hash32::parse("0x6274706f772062656e63683a206120666978656420626c6f636b20686173682e");
-    job.account = btpow::Account::parse(kAlice);
-    job.difficulty = btpow::Difficulty::parse(cpu.at("difficulty").get<std::string>());
-    job.rule = btpow::parse_rule(cpu.at("rule").get<std::string>());
-    const btpow::ScanResult rescan = btpow::scan(job, std::stoull(cpu.at("start").get<std::string>()),
-                                                 std::stoull(cpu.at("nonces").get<std::string>()));
-    std::vector<std::uint8_t> bytes;
-    for (const std::uint64_t nonce : rescan.hits)
-        for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<std::uint8_t>(nonce >> (8 * i)));
-    CHECK(cpu.at("hits") == rescan.hits.size());
-    CHECK(cpu.at("checksum") == btpow::keccak256(bytes.data(), bytes.size()).hex());
+        // The checksum is keccak256 over the sorted hits (le64) of the reported range, whatever
+        // ran it: the old seal for Alice, v1 on netuid 1 with Alice as hotkey and coldkey.
+        const std::string seal = row.at("seal");
+        btpow::Job job;
+        job.block_hash = btpow::Hash32::parse("0x6274706f772062656e63683a206120666978656420626c6f636b20686173682e");
+        job.difficulty = btpow::Difficulty::parse(row.at("difficulty").get<std::string>());
+        job.rule = btpow::parse_rule(row.at("rule").get<std::string>());
+        btpow::ScanOptions options;
+        if (seal == "old") {
+            job.account = btpow::Account::parse(kAlice);
+        } else {
+            REQUIRE((seal == "v1" || seal == "v1-nonce-order"));
+            job.seal = btpow::SealKind::v1;
+            job.netuid = 1;
+            job.hotkey = job.coldkey = btpow::Account::parse(kAlice);
+            options.order = seal == "v1" ? btpow::ScanOrder::search : btpow::ScanOrder::nonce;
+        }
+        btpow::ScanResult rescan = btpow::scan(job, std::stoull(row.at("start").get<std::string>()),
+                                               std::stoull(row.at("nonces").get<std::string>()), options);
+        std::sort(rescan.hits.begin(), rescan.hits.end());
+        std::vector<std::uint8_t> bytes;
+        for (const std::uint64_t nonce : rescan.hits)
+            for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<std::uint8_t>(nonce >> (8 * i)));
+        CHECK(row.at("hits") == rescan.hits.size());
+        CHECK(row.at("checksum") == btpow::keccak256(bytes.data(), bytes.size()).hex());
+    }
 }
 
 #endif  // BTPOW_CLI_PATH

@@ -128,16 +128,21 @@ std::vector<std::uint64_t> simulated_grid_scan(const core::Plan& plan, std::uint
     namespace kernels = cuda::kernels;
     std::vector<std::uint64_t> candidates;
     HostSink sink{candidates, visits};
-    kernels::for_each_piece(start, count, shape, true, [&](const kernels::Piece& piece) {
-        const std::uint32_t stride = piece.blocks * shape.threads_per_block;
-        for (std::uint32_t thread = 0; thread < stride; ++thread) {
-            if (plan.top_is_le)
-                kernels::scan_thread<Rot, true>(plan, piece, thread, stride, sink);
-            else
-                kernels::scan_thread<Rot, false>(plan, piece, thread, stride, sink);
-        }
-        return true;
-    });
+    kernels::for_each_plan_piece(
+        plan, start, count, shape, true, [&](const kernels::Piece& piece, const core::Plan& p) {
+            const std::uint32_t stride = piece.blocks * shape.threads_per_block;
+            for (std::uint32_t thread = 0; thread < stride; ++thread) {
+                if (p.kind == core::PlanKind::v1_search)
+                    kernels::scan_thread<Rot, core::PlanKind::v1_search, true>(p, piece, thread, stride, sink);
+                else if (p.kind == core::PlanKind::v1_range)
+                    kernels::scan_thread<Rot, core::PlanKind::v1_range, true>(p, piece, thread, stride, sink);
+                else if (p.top_is_le)
+                    kernels::scan_thread<Rot, core::PlanKind::old_seal, true>(p, piece, thread, stride, sink);
+                else
+                    kernels::scan_thread<Rot, core::PlanKind::old_seal, false>(p, piece, thread, stride, sink);
+            }
+            return true;
+        });
     return candidates;
 }
 
@@ -303,6 +308,61 @@ TEST_CASE(
                     check(simulated_grid_scan<Policy>(plan, range.start, range.count, shape, visits));
                 });
             }
+        }
+    }
+}
+
+namespace {
+
+// A v1 job (SPEC §10) on netuid 3 with made-up block hash and keys.
+btpow::Job v1_test_job(std::uint64_t difficulty, std::uint8_t seed) {
+    btpow::Job job;
+    job.seal = btpow::SealKind::v1;
+    job.netuid = 3;
+    job.block_number = 1;
+    for (int i = 0; i < 32; ++i) {
+        job.block_hash.bytes[i] = static_cast<std::uint8_t>(seed * (i + 1));
+        job.hotkey.public_key.bytes[i] = static_cast<std::uint8_t>(seed + 3 * i);
+        job.coldkey.public_key.bytes[i] = static_cast<std::uint8_t>(seed + 5 * i);
+    }
+    job.difficulty = btpow::Difficulty::from_u64(difficulty);
+    return job;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "cuda kernel loop (host): v1 in both orders, every variant, finds the CPU's candidates and hashes "
+    "every position once, across the orders' runs",
+    "[cuda][host]") {
+    struct Range {
+        std::uint64_t start, count;
+    };
+    const Range ranges[] = {
+        {core::kV1SearchRun - 1500, 3000}, {(std::uint64_t(1) << 40) - 1500, 3000}, {std::uint64_t(0) - 1500, 3000}};
+    const cuda::kernels::LaunchShape shape{3};
+    const btpow::Job job = v1_test_job(64, 11);
+    for (const core::Plan& plan : {btpow::detail::make_plan(job), btpow::detail::make_range_plan(job)}) {
+        for (const Range& range : ranges) {
+            const std::vector<std::uint64_t> expected = cpu_candidates(plan, range.start, range.count);
+            REQUIRE(!expected.empty());
+            std::vector<std::uint64_t> every;
+            for (std::uint64_t i = 0; i < range.count; ++i) every.push_back(core::nonce_at(plan, range.start + i));
+            std::sort(every.begin(), every.end());
+            for_each_variant_policy([&](auto row) {
+                using Policy = cuda::VariantPolicy<decltype(row)::value>;
+                INFO("variant " << cuda::to_string(cuda::kVariants[row]) << ", kind " << static_cast<int>(plan.kind)
+                                << ", start " << range.start);
+                std::vector<std::uint64_t> visits;
+                std::vector<std::uint64_t> found =
+                    simulated_grid_scan<Policy>(plan, range.start, range.count, shape, visits);
+                std::sort(found.begin(), found.end());
+                std::vector<std::uint64_t> sorted_expected = expected;
+                std::sort(sorted_expected.begin(), sorted_expected.end());
+                CHECK(found == sorted_expected);
+                std::sort(visits.begin(), visits.end());
+                CHECK(visits == every);
+            });
         }
     }
 }
@@ -473,6 +533,41 @@ TEST_CASE("cuda: scan with backend cuda returns the CPU's hit set", "[cuda]") {
         CHECK(got.hashes == std::uint64_t(1) << 22);
         CHECK(got.compute_errors == 0);
     }
+}
+
+TEST_CASE("cuda: v1 candidate sets equal the CPU's in both orders, and scan and the solver do v1", "[cuda]") {
+    const auto list = devices_or_skip();
+    if (list.empty()) return;
+    const btpow::Job job = v1_test_job(1 << 14, 4);
+    const std::uint64_t start = (std::uint64_t(1) << 40) - kCompletenessRange / 2;
+    for (const core::Plan& plan : {btpow::detail::make_plan(job), btpow::detail::make_range_plan(job)}) {
+        const std::vector<std::uint64_t> expected = cpu_candidates(plan, start, kCompletenessRange);
+        CHECK(expected.size() > 500);
+        for (const auto& device : list)
+            for (const cuda::Variant variant : cuda::kVariants) {
+                INFO("device " << device.ordinal << ", variant " << cuda::to_string(variant) << ", kind "
+                               << static_cast<int>(plan.kind));
+                CHECK(cuda::testing::scan_candidates(device.ordinal, plan, start, kCompletenessRange,
+                                                     kCompletenessRange / 16, cuda::kCandidateCapacity,
+                                                     cuda::kRecoveryCapacity, nullptr, variant) == expected);
+            }
+    }
+    btpow::ScanOptions on_cpu;
+    btpow::ScanOptions on_gpu;
+    on_gpu.backend = btpow::Backend::cuda;
+    const btpow::ScanResult expected = btpow::scan(job, start, 1 << 22, on_cpu);
+    const btpow::ScanResult got = btpow::scan(job, start, 1 << 22, on_gpu);
+    CHECK(expected.hits.size() > 100);
+    CHECK(got.hits == expected.hits);
+    btpow::SolverOptions options;
+    options.backend = btpow::Backend::cuda;
+    btpow::Solver solver(options);
+    const btpow::Job hard = v1_test_job(1'000'000, 6);
+    solver.submit(hard);
+    const auto solution = solver.wait_for(std::chrono::seconds(60));
+    REQUIRE(solution);
+    CHECK(btpow::verify(hard, solution->nonce).le);
+    CHECK(solver.stats().total.compute_errors == 0);
 }
 
 TEST_CASE("cuda: seal tops agree with the CPU's over 10^8 nonces (checksum)", "[cuda]") {

@@ -18,6 +18,7 @@
 #include "exit_codes.hpp"
 #include "inputs.hpp"
 #include "output.hpp"
+#include "seal_flags.hpp"
 #include "signals.hpp"
 
 namespace btpow::cli {
@@ -28,7 +29,7 @@ namespace {
 // parsers name the flag in their errors.
 struct PuzzleFlags {
     std::string block_hash;
-    std::string account;
+    SealKindFlags seal;
     std::string difficulty;
     std::string rule = "le";
     bool json = false;
@@ -36,9 +37,9 @@ struct PuzzleFlags {
     Job job(bool with_difficulty) const {
         Job job;
         job.block_hash = Hash32::parse(block_hash, "--block-hash");
-        job.account = Account::parse(account, "--account");
         if (with_difficulty) job.difficulty = Difficulty::parse(difficulty, "--difficulty");
         job.rule = parse_rule(rule, "--rule");
+        apply_seal_flags(seal, job);
         return job;
     }
 };
@@ -47,10 +48,7 @@ void add_block_and_account(CLI::App& command, PuzzleFlags& flags) {
     command.add_option("--block-hash", flags.block_hash, "Block hash: 64 hex digits, 0x optional")
         ->required()
         ->type_name("HEX");
-    command
-        .add_option("--account", flags.account, "Hotkey (or faucet signer): SS58 address (prefix 42) or 64 hex digits")
-        ->required()
-        ->type_name("SS58|HEX");
+    add_seal_flags(command, flags.seal);
 }
 
 void add_difficulty_and_rule(CLI::App& command, PuzzleFlags& flags) {
@@ -87,6 +85,18 @@ SealPlan plan_seal(const SealFlags& flags, bool with_difficulty) {
 int run_seal(const SealPlan& plan) {
     const Job& job = plan.job;
     const std::uint64_t nonce = plan.nonce;
+    if (job.seal == SealKind::v1) {
+        const auto prefix = v1_prefix(job);
+        const Hash32 s = seal_v1(prefix, nonce);
+        std::string prefix_hex = "0x";
+        for (const std::uint8_t byte : prefix) prefix_hex += fmt::format("{:02x}", byte);
+        if (plan.json)
+            print_json_line(
+                {{"seal_kind", "v1"}, {"prefix", prefix_hex}, {"seal", s.hex()}, {"nonce", std::to_string(nonce)}});
+        else
+            print_text(fmt::format("prefix  {}\nnonce   {}\nseal    {}\n", prefix_hex, nonce, s.hex()));
+        return exit_ok;
+    }
     const Hash32 h = block_and_hotkey_hash(job.block_hash, job.account);
     const Hash32 s = seal(h, nonce);
     if (plan.json) {
@@ -103,6 +113,20 @@ int run_verify(const SealPlan& plan) {
     const std::uint64_t nonce = plan.nonce;
     const Verdict verdict = verify(job, nonce);
     const bool passes = verdict.passes(job.rule);
+    if (job.seal == SealKind::v1) {
+        // SPEC §10: v1 has one reading, le.
+        if (plan.json)
+            print_json_line({{"seal_kind", "v1"},
+                             {"seal", verdict.seal.hex()},
+                             {"nonce", std::to_string(nonce)},
+                             {"difficulty", job.difficulty.decimal()},
+                             {"rule", "le"},
+                             {"passes", passes}});
+        else
+            print_text(fmt::format("seal (v1)   {}\nnonce       {}\ndifficulty  {}\nrule le     {}\n",
+                                   verdict.seal.hex(), nonce, job.difficulty.decimal(), passes ? "passes" : "fails"));
+        return passes ? exit_ok : exit_not_found;
+    }
     if (plan.json) {
         print_json_line({
             {"block_and_hotkey_hash", verdict.block_and_hotkey_hash.hex()},
@@ -232,8 +256,8 @@ int run_scan(const ScanPlan& plan) {
 void add_check_commands(CLI::App& app, CommandBody& selected) {
     {
         auto flags = std::make_shared<SealFlags>();
-        CLI::App* command =
-            app.add_subcommand("seal", "Print H = keccak256(block_hash ‖ account) and the seal of one nonce");
+        CLI::App* command = app.add_subcommand(
+            "seal", "Print the seal of one nonce (old: with H = keccak256(block_hash ‖ account); v1: with its prefix)");
         add_block_and_account(*command, flags->puzzle);
         command->add_option("--nonce", flags->nonce, "Nonce, 0 <= N < 2^64")->required()->type_name("N");
         command->add_flag("--json", flags->puzzle.json, "One JSON object on stdout");

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -33,7 +34,8 @@ using Clock = std::chrono::steady_clock;
 // How much of a line or a key a message quotes.
 constexpr std::size_t kExcerptCharacters = 40;
 
-constexpr std::string_view kKnownKeys[] = {"block_number", "block_hash", "account", "difficulty", "rule", "count"};
+constexpr std::string_view kKnownKeys[] = {"block_number", "block_hash", "account", "difficulty", "rule",
+                                           "count",        "seal",       "netuid",  "hotkey",     "coldkey"};
 constexpr std::string_view kIgnoredKeyPrefix = "x-";
 
 // A top-level value of a job line, as the text the library's parsers read.
@@ -304,33 +306,61 @@ FeedJob parse_job_line(std::string_view line, std::size_t line_number, Rule defa
         if (key.starts_with(kIgnoredKeyPrefix)) continue;
         if (std::find(std::begin(kKnownKeys), std::end(kKnownKeys), key) == std::end(kKnownKeys))
             throw Error(ErrorCode::bad_job, where,
-                        fmt::format("{}: unknown key \"{}\" (known: block_number, block_hash, account, difficulty, "
-                                    "rule, count; keys starting with x- are ignored)",
+                        fmt::format("{}: unknown key \"{}\" (known: seal, block_number, block_hash, account, netuid, "
+                                    "hotkey, coldkey, difficulty, rule, count; keys starting with x- are ignored)",
                                     where, printable(key, kExcerptCharacters)));
         known[key] = &value;
     }
+    FeedJob feed;
+    std::string field = field_of("seal");
+    if (const auto seal = known.find("seal"); seal != known.end())
+        feed.job.seal = parse_seal_kind(scalar_text(*seal->second, field, false), field);
+    const bool v1 = feed.job.seal == SealKind::v1;
+    // SPEC §10: a v1 job names its subnet, hotkey and coldkey instead of one account.
+    const std::string_view needed =
+        v1 ? "seal v1 needs block_number, block_hash, netuid, hotkey, coldkey and difficulty"
+           : "a job needs block_number, block_hash, account and difficulty";
     const auto required = [&](std::string_view key) -> const LineValue& {
         const auto found = known.find(key);
         if (found == known.end())
-            throw Error(ErrorCode::bad_job, field_of(key),
-                        fmt::format("{}: missing (a job needs block_number, block_hash, account and difficulty)",
-                                    field_of(key)));
+            throw Error(ErrorCode::bad_job, field_of(key), fmt::format("{}: missing ({})", field_of(key), needed));
         return *found->second;
     };
+    static constexpr std::string_view kOldSealKeys[] = {"account"};
+    static constexpr std::string_view kV1Keys[] = {"netuid", "hotkey", "coldkey"};
+    for (std::string_view key :
+         v1 ? std::span<const std::string_view>(kOldSealKeys) : std::span<const std::string_view>(kV1Keys))
+        if (known.contains(key))
+            throw Error(ErrorCode::bad_job, field_of(key),
+                        fmt::format("{}: not a key of {} ({})", field_of(key), v1 ? "a v1 job" : "an old-seal job",
+                                    v1 ? needed : "the v1 keys netuid, hotkey and coldkey need \"seal\":\"v1\""));
 
-    FeedJob feed;
-    std::string field = field_of("block_number");
+    field = field_of("block_number");
     feed.job.block_number = parse_u64(scalar_text(required("block_number"), field, true), field);
     field = field_of("block_hash");
     feed.job.block_hash = Hash32::parse(scalar_text(required("block_hash"), field, false), field);
-    field = field_of("account");
-    feed.job.account = Account::parse(scalar_text(required("account"), field, false), field);
+    if (v1) {
+        field = field_of("netuid");
+        feed.job.netuid = parse_netuid(scalar_text(required("netuid"), field, true), field);
+        field = field_of("hotkey");
+        feed.job.hotkey = Account::parse(scalar_text(required("hotkey"), field, false), field);
+        field = field_of("coldkey");
+        feed.job.coldkey = Account::parse(scalar_text(required("coldkey"), field, false), field);
+    } else {
+        field = field_of("account");
+        feed.job.account = Account::parse(scalar_text(required("account"), field, false), field);
+    }
     field = field_of("difficulty");
     feed.job.difficulty = Difficulty::parse(scalar_text(required("difficulty"), field, true), field);
-    feed.job.rule = default_rule;
+    // The feed's --rule is the old seal's default; v1 is read little-endian only (SPEC §10).
+    feed.job.rule = v1 ? Rule::le : default_rule;
     if (const auto rule = known.find("rule"); rule != known.end()) {
         field = field_of("rule");
         feed.job.rule = parse_rule(scalar_text(*rule->second, field, false), field);
+        if (v1 && feed.job.rule != Rule::le)
+            throw Error(ErrorCode::bad_rule, field,
+                        fmt::format("{}: a v1 seal is read little-endian only: expected le (or no rule), got {}", field,
+                                    to_string(feed.job.rule)));
     }
     feed.count = default_count;
     if (const auto count = known.find("count"); count != known.end()) {

@@ -31,7 +31,9 @@ struct FeedJob {
 };
 
 // One line: {"block_number":N, "block_hash":"0x…", "account":"SS58 or hex", "difficulty":"D" or D,
-// "rule":"le"?, "count":K?, "x-…": anything?}. Numbers may also be decimal strings, and a
+// "rule":"le"?, "count":K?, "x-…": anything?} for the old seal, or (SPEC §10) {"seal":"v1",
+// "block_number":N, "block_hash":"0x…", "netuid":N, "hotkey":"…", "coldkey":"…", "difficulty":…,
+// "rule":"le"?, "count":K?} for v1; "seal":"old" is the default. Numbers may also be decimal strings, and a
 // difficulty too large for a JSON integer is read from its digits. Errors are Error(bad_job or the
 // parser's code) naming "--jobs line <n>" and the key; they quote at most a short excerpt.
 FeedJob parse_job_line(std::string_view line, std::size_t line_number, Rule default_rule, std::uint64_t default_count);

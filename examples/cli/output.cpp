@@ -73,7 +73,29 @@ std::string faucet_call_hex(std::uint64_t block_number, std::uint64_t nonce, con
 
 nlohmann::ordered_json solution_json(const Solution& solution) {
     const Job& job = solution.job;
+    if (job.seal == SealKind::v1) {
+        // SPEC §10: what pow_register(netuid, work_block, nonce, work, hotkey) takes, and the
+        // coldkey that must sign it.
+        return {
+            {"seal_kind", "v1"},
+            {"block_number", job.block_number},
+            {"work_block", job.block_number},
+            {"block_hash", job.block_hash.hex()},
+            {"netuid", job.netuid},
+            {"hotkey", job.hotkey.hex()},
+            {"coldkey", job.coldkey.hex()},
+            {"nonce", std::to_string(solution.nonce)},
+            {"seal", solution.seal.hex()},
+            {"work", solution.seal.hex()},
+            {"rule", "le"},
+            {"difficulty", job.difficulty.decimal()},
+            {"hashes", std::to_string(solution.hashes)},
+            {"seconds", solution.seconds},
+            {"backend", solution.device},
+        };
+    }
     return {
+        {"seal_kind", "old"},
         {"block_number", job.block_number},
         {"block_hash", job.block_hash.hex()},
         {"account", job.account.hex()},
@@ -91,6 +113,20 @@ nlohmann::ordered_json solution_json(const Solution& solution) {
 std::string solution_text(const Solution& solution) {
     const Job& job = solution.job;
     const double rate = solution.seconds > 0 ? static_cast<double>(solution.hashes) / solution.seconds : 0;
+    if (job.seal == SealKind::v1)
+        return fmt::format(
+            "v1 solution for work block {} (netuid {}, difficulty {})\n"
+            "  nonce        {}\n"
+            "  work         {}\n"
+            "  hashed       {} seals in {} ({}, found by {})\n"
+            "  submit       pow_register(netuid {}, work_block {}, nonce {}, work, hotkey {}) signed by {}\n"
+            "  check        btpow verify --seal v1 --block-hash {} --netuid {} --hotkey {} --coldkey {} --nonce {} "
+            "--difficulty {}\n",
+            job.block_number, job.netuid, job.difficulty.decimal(), solution.nonce, solution.seal.hex(),
+            human_count(static_cast<double>(solution.hashes)), human_duration(solution.seconds), human_rate(rate),
+            solution.device, job.netuid, job.block_number, solution.nonce, job.hotkey.ss58(), job.coldkey.ss58(),
+            job.block_hash.hex(), job.netuid, job.hotkey.ss58(), job.coldkey.ss58(), solution.nonce,
+            job.difficulty.decimal());
     return fmt::format(
         "solution for block {} (rule {}, difficulty {})\n"
         "  nonce        {}\n"

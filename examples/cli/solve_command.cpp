@@ -14,6 +14,7 @@
 #include "inputs.hpp"
 #include "job_feed.hpp"
 #include "output.hpp"
+#include "seal_flags.hpp"
 #include "signals.hpp"
 #include "solving.hpp"
 #include "status.hpp"
@@ -25,7 +26,7 @@ namespace {
 struct SolveFlags {
     std::string block_hash;
     std::string block_number;
-    std::string account;
+    SealKindFlags seal;
     std::string difficulty;
     std::string rule = "le";
     std::string backend = "auto";
@@ -61,9 +62,9 @@ Job job_from_flags(const SolveFlags& flags) {
     Job job;
     job.block_hash = Hash32::parse(required_flag(flags.block_hash, "--block-hash"), "--block-hash");
     job.block_number = parse_u64(required_flag(flags.block_number, "--block-number"), "--block-number");
-    job.account = Account::parse(required_flag(flags.account, "--account"), "--account");
     job.difficulty = Difficulty::parse(required_flag(flags.difficulty, "--difficulty"), "--difficulty");
     job.rule = parse_rule(flags.rule, "--rule");
+    apply_seal_flags(flags.seal, job, " (or use --jobs - to read jobs from standard input)");
     return job;
 }
 
@@ -73,6 +74,14 @@ SolvePlan plan_solve(const SolveFlags& flags) {
     const Rule rule = parse_rule(flags.rule, "--rule");
     if (!plan.from_feed) plan.job = job_from_flags(flags);
     if (plan.from_feed) plan.feed = FeedSettings{flags.jobs, rule, flags.strict, flags.quiet};
+    if (plan.from_feed)
+        for (const auto& [value, flag] :
+             {std::pair{flags.seal.seal == "old" ? std::string() : flags.seal.seal, "--seal"},
+              std::pair{flags.seal.netuid, "--netuid"}, std::pair{flags.seal.hotkey, "--hotkey"},
+              std::pair{flags.seal.coldkey, "--coldkey"}})
+            if (!value.empty())
+                throw Error(ErrorCode::bad_option, flag,
+                            fmt::format("{}: not with --jobs (each job line says its seal and accounts)", flag));
     if (flags.strict && !plan.from_feed)
         throw Error(ErrorCode::bad_option, "--strict", "--strict applies to a job feed (--jobs)");
 
@@ -145,10 +154,7 @@ void add_solve_command(CLI::App& app, CommandBody& selected) {
         command
             ->add_option("--block-number", flags->block_number, "The block's number, 0 to 2^64-1 (for the faucet call)")
             ->type_name("N");
-    auto* account = command
-                        ->add_option("--account", flags->account,
-                                     "Hotkey (or faucet signer): SS58 address (prefix 42) or 64 hex digits")
-                        ->type_name("SS58|HEX");
+    auto* account = add_seal_flags(*command, flags->seal);
     auto* difficulty =
         command->add_option("--difficulty", flags->difficulty, "Difficulty d, 0 <= d <= 2^256-1")->type_name("D");
     command
@@ -182,7 +188,10 @@ void add_solve_command(CLI::App& app, CommandBody& selected) {
     auto* jobs = command->add_option(
         "--jobs", flags->jobs,
         "Read jobs as JSON lines from standard input (-) or a file: {\"block_number\":N,\"block_hash\":\"0x…\","
-        "\"account\":\"…\",\"difficulty\":\"D\",\"rule\":\"le\",\"count\":K}; each line replaces the current job; "
+        "\"account\":\"…\",\"difficulty\":\"D\",\"rule\":\"le\",\"count\":K}, or for the v1 seal {\"seal\":\"v1\","
+        "\"block_number\":N,\"block_hash\":\"0x…\",\"netuid\":N,\"hotkey\":\"…\",\"coldkey\":\"…\",\"difficulty\":"
+        "\"D\"}; "
+        "each line replaces the current job; "
         "other keys are refused except x-…; a refused line is reported (on stdout too with --json) and skipped");
     jobs->type_name("-");
     jobs->excludes(block_hash)->excludes(block_number)->excludes(account)->excludes(difficulty);

@@ -94,14 +94,36 @@ constexpr std::uint64_t kBenchUnit = 1ull << 16;
 constexpr double kCalibrationSeconds = 0.2;
 constexpr std::uint64_t kMaxBenchNonces = 1ull << 48;
 
-Job bench_job() {
+constexpr std::uint16_t kBenchNetuid = 1;
+
+// The fixed puzzle of one seal kind; v1 registers Alice's key under itself (SPEC §10).
+Job bench_job(SealKind seal) {
     Job job;
     job.block_hash = Hash32::parse(kBenchBlockHash, "bench block hash");
-    job.account = Account::parse(kBenchAccount, "bench account");
     job.difficulty = Difficulty::from_u64(kBenchDifficulty);
     job.rule = Rule::le;
+    job.seal = seal;
+    if (seal == SealKind::v1) {
+        job.netuid = kBenchNetuid;
+        job.hotkey = job.coldkey = Account::parse(kBenchAccount, "bench account");
+    } else {
+        job.account = Account::parse(kBenchAccount, "bench account");
+    }
     return job;
 }
+
+// What bench times: the old seal, and v1 in the solver's order and in nonce order (scan and the
+// miner drop-in).
+struct BenchSeal {
+    const char* name;
+    SealKind seal;
+    ScanOrder order;
+};
+constexpr BenchSeal kBenchSeals[] = {
+    {"old", SealKind::old, ScanOrder::nonce},
+    {"v1", SealKind::v1, ScanOrder::search},
+    {"v1-nonce-order", SealKind::v1, ScanOrder::nonce},
+};
 
 struct BenchTarget {
     std::string backend;
@@ -195,37 +217,42 @@ int run_bench(const BenchPlan& plan) {
     const double seconds = plan.seconds;
     const SystemInfo info = system_info();
     const std::vector<BenchTarget> targets = bench_targets(flags, info);
-    const Job job = bench_job();
 
     nlohmann::ordered_json results = nlohmann::ordered_json::array();
-    for (const BenchTarget& target : targets) {
-        const std::uint64_t nonces = calibrated_nonces(job, target.options, seconds);
-        const ScanResult run = scan(job, kBenchStart, nonces, target.options);
-        const double rate = run.seconds > 0 ? static_cast<double>(run.hashes) / run.seconds : 0;
-        const Hash32 checksum = hit_checksum(run.hits);
-        results.push_back({
-            {"backend", target.backend},
-            {"device", target.device},
-            {"isa", target.isa},
-            {"threads", target.threads},
-            {"seals_per_second", rate},
-            {"seconds", run.seconds},
-            {"setup_seconds", run.setup_seconds},
-            {"start", std::to_string(kBenchStart)},
-            {"nonces", std::to_string(nonces)},
-            {"difficulty", std::to_string(kBenchDifficulty)},
-            {"rule", "le"},
-            {"hits", run.hits.size()},
-            {"checksum", checksum.hex()},
-            {"compute_errors", std::to_string(run.compute_errors)},
-        });
-        if (!flags.json)
-            print_text(fmt::format(
-                "{:<5} {:<32} {:<12} {:>3} threads  {:>12}  ({} seals in {}, {} hits, checksum {}{})\n", target.backend,
-                target.device, target.isa, target.threads, human_rate(rate), human_count(static_cast<double>(nonces)),
-                human_duration(run.seconds), run.hits.size(), checksum.hex().substr(0, 18),
-                run.compute_errors ? fmt::format(", {} compute errors", run.compute_errors) : ""));
-    }
+    for (const BenchTarget& base : targets)
+        for (const BenchSeal& kind : kBenchSeals) {
+            const Job job = bench_job(kind.seal);
+            BenchTarget target = base;
+            target.options.order = kind.order;
+            const std::uint64_t nonces = calibrated_nonces(job, target.options, seconds);
+            const ScanResult run = scan(job, kBenchStart, nonces, target.options);
+            const double rate = run.seconds > 0 ? static_cast<double>(run.hashes) / run.seconds : 0;
+            const Hash32 checksum = hit_checksum(run.hits);
+            results.push_back({
+                {"seal", kind.name},
+                {"backend", target.backend},
+                {"device", target.device},
+                {"isa", target.isa},
+                {"threads", target.threads},
+                {"seals_per_second", rate},
+                {"seconds", run.seconds},
+                {"setup_seconds", run.setup_seconds},
+                {"start", std::to_string(kBenchStart)},
+                {"nonces", std::to_string(nonces)},
+                {"difficulty", std::to_string(kBenchDifficulty)},
+                {"rule", "le"},
+                {"hits", run.hits.size()},
+                {"checksum", checksum.hex()},
+                {"compute_errors", std::to_string(run.compute_errors)},
+            });
+            if (!flags.json)
+                print_text(fmt::format(
+                    "{:<14} {:<5} {:<32} {:<12} {:>3} threads  {:>12}  ({} seals in {}, {} hits, checksum {}{})\n",
+                    kind.name, target.backend, target.device, target.isa, target.threads, human_rate(rate),
+                    human_count(static_cast<double>(nonces)), human_duration(run.seconds), run.hits.size(),
+                    checksum.hex().substr(0, 18),
+                    run.compute_errors ? fmt::format(", {} compute errors", run.compute_errors) : ""));
+        }
     if (flags.json) print_json_line(results);
     return exit_ok;
 }
@@ -242,7 +269,9 @@ void add_system_commands(CLI::App& app, CommandBody& selected) {
     {
         auto flags = std::make_shared<BenchFlags>();
         CLI::App* command = app.add_subcommand(
-            "bench", "Time each backend/device over a fixed puzzle (difficulty 2^16, rule le) and checksum its hits");
+            "bench",
+            "Time each backend/device over a fixed puzzle of each seal (old; v1 in the solver's order and in nonce "
+            "order; difficulty 2^16, rule le) and checksum its hits");
         command->add_option("--backend", flags->backend, "Default: every CUDA device and the CPU, or the CPU alone")
             ->type_name("cpu|cuda|all");
         command

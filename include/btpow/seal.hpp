@@ -7,6 +7,7 @@
 // (sha256, seal, block_and_hotkey_hash, verify); none has been seen with OpenSSL 3.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "types.hpp"
@@ -20,6 +21,15 @@ Hash32 block_and_hotkey_hash(const Job& job);
 
 // SPEC §2: keccak256(sha256(le64(nonce) ‖ H)).
 Hash32 seal(const Hash32& block_and_hotkey_hash, std::uint64_t nonce);
+
+// SPEC §10: the 123-byte v1 prefix tag ‖ le16(netuid) ‖ block_hash ‖ hotkey ‖ coldkey of a job
+// (whatever its seal kind says).
+std::array<std::uint8_t, kV1PrefixSize> v1_prefix(const Job& job);
+// SPEC §10: keccak256(sha256(prefix ‖ le64(nonce))).
+Hash32 seal_v1(const std::array<std::uint8_t, kV1PrefixSize>& prefix, std::uint64_t nonce);
+
+// The job's seal for nonce, of the job's seal kind.
+Hash32 seal(const Job& job, std::uint64_t nonce);
 
 // Legacy Keccak-256 (padding 0x01) and SHA-256 of `size` bytes at `data` (data may be NULL when
 // size is 0).
@@ -37,7 +47,7 @@ Uint256 seal_value(const Hash32& seal, Rule rule);
 bool meets(const Hash32& seal, const Difficulty& d, Rule rule);
 
 struct Verdict {
-    Hash32 block_and_hotkey_hash;
+    Hash32 block_and_hotkey_hash;  // old seal only (zero for v1)
     Hash32 seal;
     bool le = false;
     bool be = false;
@@ -45,7 +55,8 @@ struct Verdict {
     bool passes(Rule rule) const { return rule == Rule::le ? le : rule == Rule::be ? be : sdk; }
 };
 
-// The seal of (job, nonce) and its verdict under every rule.
+// The seal of (job, nonce) (of the job's seal kind) and its verdict under every rule; a v1 seal
+// counts under le alone (SPEC §10), so passes(job.rule) is the chain's answer for both kinds.
 Verdict verify(const Job& job, std::uint64_t nonce);
 
 }  // namespace btpow

@@ -136,9 +136,17 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// The order in which scan() reads a v1 job's range (the old seal has only nonce order).
+enum class ScanOrder {
+    nonce,   // start, start + 1, ...: every nonce of the range (what the miner's contract needs)
+    search,  // the solver's order: position p is nonce rotl64(p, 40), so that 2^24 consecutive
+             // positions share the payload's first two SHA-256 blocks (SPEC §10); faster
+};
+
 // scan() runs on the CPU unless told otherwise.
 struct ScanOptions : DeviceOptions {
     ScanOptions() { backend = Backend::cpu; }
+    ScanOrder order = ScanOrder::nonce;  // v1 jobs only
 };
 
 struct ScanResult {
@@ -150,12 +158,13 @@ struct ScanResult {
     double setup_seconds = 0;  // before it: device open, self-test and kernel calibration
 };
 
-// Hashes every nonce in [start, start + count), wrapping modulo 2^64, on the devices `options`
-// choose, and blocks until all are done.
+// Hashes every nonce in [start, start + count), wrapping modulo 2^64 (for a v1 job in
+// options.order: with ScanOrder::search the positions [start, start + count) of the solver's
+// order), on the devices `options` choose, and blocks until all are done.
 // Returns: every nonce whose seal passes job's rule, each verified by the reference, in range
-//          order (ascending from start); with the counts and timings.
-// Throws:  Error(bad_option) for count 0 (field "count") or a bad option;
-//          Error(no_device) when the chosen backend has no usable device;
+//          order (ascending from start, by position); with the counts and timings.
+// Throws:  Error(bad_option) for count 0 (field "count") or a bad option; validate()'s errors for
+//          a bad v1 job; Error(no_device) when the chosen backend has no usable device;
 //          Error(backend_failure) when a device failed during the scan (no partial result).
 // Thread-safety: may be called from several threads at once (each scan has its own workers).
 // on_log may run on the calling thread and on the scan's worker threads, serialised.

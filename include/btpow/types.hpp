@@ -28,7 +28,7 @@ enum class ErrorCode {
     bad_integer,           // not a decimal or 0x-hex integer (fractions and garbage land here)
     negative_integer,      // a leading minus sign
     integer_out_of_range,  // larger than the field allows (2^64 - 1 for nonces, 2^256 - 1 for d)
-    bad_rule,              // a rule name other than le, be, sdk
+    bad_rule,              // a rule name other than le, be, sdk (or a rule other than le for a v1 seal)
     bad_option,            // an option value that makes no sense (zero threads, empty range, ...)
     bad_job,               // a job description (e.g. a JSON line of a job feed) that is malformed
     no_device,             // a backend was asked for that this machine or build does not have
@@ -122,22 +122,52 @@ std::string_view to_string(Rule rule);
 // "le", "be" or "sdk". Throws: Error(bad_rule).
 Rule parse_rule(std::string_view text, std::string_view field = "rule");
 
+// Which seal a job asks for (SPEC §2 and §10).
+enum class SealKind : std::uint8_t {
+    old,  // keccak256(sha256(le64(nonce) ‖ H)): the faucet, Torus, register before spec 474
+    v1,   // keccak256(sha256(tag ‖ le16(netuid) ‖ block_hash ‖ hotkey ‖ coldkey ‖ le64(nonce))):
+          // pow_register, spec 474 and later; read little-endian only
+};
+std::string_view to_string(SealKind kind);
+// "old" or "v1". Throws: Error(bad_job).
+SealKind parse_seal_kind(std::string_view text, std::string_view field = "seal");
+
+// SPEC §10: the 25-byte tag that starts every v1 payload, and the payload's sizes.
+inline constexpr std::string_view kV1Tag = "subtensor-pow-register-v1";
+inline constexpr std::size_t kV1PrefixSize = 123;   // tag ‖ le16(netuid) ‖ block_hash ‖ hotkey ‖ coldkey
+inline constexpr std::size_t kV1PayloadSize = 131;  // prefix ‖ le64(nonce)
+
 // A decimal u64 (a nonce, a block number).
 // Throws: Error(negative_integer), Error(integer_out_of_range) above 2^64 - 1, Error(bad_integer).
 std::uint64_t parse_u64(std::string_view text, std::string_view field);
 
-// One puzzle: which block, whose account, how hard, and by which rule.
+// One puzzle: which seal, which block, whose accounts, how hard, and by which rule.
 struct Job {
-    std::uint64_t block_number = 0;
+    std::uint64_t block_number = 0;  // for v1: the work block (pow_register's work_block)
     Hash32 block_hash;
-    Account account;
+    Account account;  // old seal: the account in H (hotkey for register, signer for the faucet)
     Difficulty difficulty;
     Rule rule = Rule::le;
     // H itself (SPEC §2), for callers that know only H (a cubit-style caller): when set, the
-    // solver, scan and verify use it and ignore block_hash and account.
+    // solver, scan and verify use it and ignore block_hash and account. Old seal only.
     std::optional<Hash32> block_and_hotkey_hash;
+    SealKind seal = SealKind::old;
+    // v1 only (SPEC §10): the subnet (1..65535; root, 0, is refused), the hotkey to register and
+    // the coldkey that signs pow_register. `account` is not used.
+    std::uint16_t netuid = 0;
+    Account hotkey;
+    Account coldkey;
     friend bool operator==(const Job&, const Job&) = default;
 };
+
+// Checks what the types alone cannot: a v1 job has rule le, netuid 1..65535 and no
+// block_and_hotkey_hash. Every entry point (Solver::submit, scan, verify's callers) calls it.
+// Throws: Error(bad_rule, "rule"), Error(bad_job, "netuid" | "block_and_hotkey_hash").
+void validate(const Job& job);
+
+// A v1 netuid from a decimal number: 1..65535 (0 is the root subnet, which has no PoW).
+// Throws: Error(bad_job) for 0, Error(integer_out_of_range) above 65535, as parse_u64 otherwise.
+std::uint16_t parse_netuid(std::string_view text, std::string_view field = "netuid");
 
 // A nonce that passed the host's full check under the job's rule.
 struct Solution {

@@ -5,7 +5,10 @@
 // (+ -msha -msse4.1).
 #include <immintrin.h>
 
+#include <type_traits>
+
 #include "btpow/core/keccak.hpp"
+#include "btpow/core/plan.hpp"
 #include "btpow/core/sha256.hpp"
 #include "lib/cpu/group_scan.hpp"
 #include "lib/cpu/paths.hpp"
@@ -82,17 +85,42 @@ BTPOW_LANE U64x4 bswap64(U64x4 x) { return U64x4(shuffle_bytes(x.v, 0x0001020304
 BTPOW_LANE __m256i bswap32_lanes(__m256i x) { return shuffle_bytes(x, 0x0405060700010203ull, 0x0c0d0e0f08090a0bull); }
 
 // The Plan's per-job SHA-256 words, broadcast once per call rather than at every use inside
-// the unrolled rounds; core::sha256_pre_seal reads these members as it reads a Plan's.
+// the unrolled rounds; the core's compressions read these members as they read a Plan's.
 struct BroadcastPlan {
     U32x8 kw[16];
     U32x8 schedule[16];
     U32x8 round0_a, round0_e;
+    U32x8 chaining[8];
 
     explicit BroadcastPlan(const core::Plan& plan) : round0_a(plan.round0_a), round0_e(plan.round0_e) {
         for (int t = 0; t < 16; ++t) {
             kw[t] = U32x8(plan.kw[t]);
             schedule[t] = U32x8(plan.schedule[t]);
         }
+        for (int i = 0; i < 8; ++i) chaining[i] = U32x8(plan.chaining[i]);
+    }
+};
+
+// The same for a v1 plan in nonce order: its second block's state and words, its last block's
+// K + W, and the state after its first block.
+struct BroadcastV1Range {
+    struct {
+        U32x8 entry[8];
+        U32x8 schedule[16];
+    } middle;
+    struct {
+        U32x8 kw[64];
+    } last;
+    U32x8 midstate[8];
+    std::uint32_t w14_prefix;
+
+    explicit BroadcastV1Range(const core::Plan& plan) : w14_prefix(plan.v1_middle.w14_prefix) {
+        for (int i = 0; i < 8; ++i) {
+            middle.entry[i] = U32x8(plan.v1_middle.entry[i]);
+            midstate[i] = U32x8(plan.v1_midstate[i]);
+        }
+        for (int t = 0; t < 16; ++t) middle.schedule[t] = U32x8(plan.v1_middle.schedule[t]);
+        for (int t = 0; t < 64; ++t) last.kw[t] = U32x8(plan.v1_last_kw[t]);
     }
 };
 
@@ -107,6 +135,26 @@ BTPOW_LANE void nonce_words(std::uint64_t first, U32x8& w0, U32x8& w1) {
     const __m256i high = _mm256_sub_epi32(_mm256_set1_epi32(static_cast<int>(first >> 32)), carried);
     w0 = U32x8(bswap32_lanes(low));
     w1 = U32x8(bswap32_lanes(high));
+}
+
+// SPEC §10, search order: the last block's W0 of the 8 positions first .. first + 7, which lie in
+// one run of 2^24 (nonce bytes 5..7 are the positions' low 24 bits).
+BTPOW_LANE U32x8 v1_search_word0(std::uint64_t first) {
+    const __m256i lane_index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const auto base = static_cast<int>((static_cast<std::uint32_t>(first) & 0xFFFFFFu) | 0x80000000u);
+    return U32x8(bswap32_lanes(_mm256_add_epi32(_mm256_set1_epi32(base), lane_index)));
+}
+
+// SPEC §10, nonce order: W14 and W15 of the second block for the nonces first .. first + 7.
+BTPOW_LANE void v1_middle_words(std::uint32_t w14_prefix, std::uint64_t first, U32x8& w14, U32x8& w15) {
+    alignas(32) std::uint32_t a[8], b[8];
+    for (int j = 0; j < 8; ++j) {
+        const std::uint64_t nonce = first + static_cast<std::uint64_t>(j);
+        a[j] = w14_prefix | static_cast<std::uint32_t>(nonce & 0xFF);
+        b[j] = core::v1_middle_w15(nonce);
+    }
+    w14 = U32x8(_mm256_load_si256(reinterpret_cast<const __m256i*>(a)));
+    w15 = U32x8(_mm256_load_si256(reinterpret_cast<const __m256i*>(b)));
 }
 
 // core::digest_lanes for 8 nonces: lane i = bswap32(d[2i]) | bswap32(d[2i + 1]) << 32, nonces
@@ -130,19 +178,29 @@ BTPOW_LANE std::uint32_t in_range_mask(std::uint64_t offset, std::uint64_t count
 // The lane set of group_scan.hpp. The two phases are kept out of line: fully unrolled, each
 // nearly fits the 32 KiB instruction cache on its own, the two together do not.
 struct Avx2Path {
-    using WidePlan = BroadcastPlan;
+    template <core::PlanKind Kind>
+    using WidePlan = std::conditional_t<Kind == core::PlanKind::v1_range, BroadcastV1Range, BroadcastPlan>;
     using KeccakLanes = U64x4;
     static constexpr std::uint64_t kShaWidth = 8;  // nonces per SHA-256 vector
     static constexpr int kGroupBatches = 8;        // SHA-256 vectors per group
 
-    // SHA-256 of the 8 nonces first .. first + 7, as Keccak input lanes: nonces 0..3 in
+    // SHA-256 of the 8 positions first .. first + 7, as Keccak input lanes: positions 0..3 in
     // halves[0], 4..7 in halves[1].
-    [[gnu::noinline]] static void seal_input_lanes(const BroadcastPlan& wide_plan, std::uint64_t first,
+    template <core::PlanKind Kind>
+    [[gnu::noinline]] static void seal_input_lanes(const WidePlan<Kind>& wide_plan, std::uint64_t first,
                                                    U64x4 (&halves)[2][4]) {
-        U32x8 w0, w1;
-        nonce_words(first, w0, w1);
         U32x8 digest[8];
-        core::sha256_pre_seal(wide_plan, w0, w1, digest);
+        if constexpr (Kind == core::PlanKind::old_seal) {
+            U32x8 w0, w1;
+            nonce_words(first, w0, w1);
+            core::sha256_pre_seal(wide_plan, w0, w1, digest);
+        } else if constexpr (Kind == core::PlanKind::v1_search) {
+            core::sha256_v1_last_block(wide_plan, v1_search_word0(first), digest);
+        } else {
+            U32x8 w14, w15;
+            v1_middle_words(wide_plan.w14_prefix, first, w14, w15);
+            core::sha256_v1_payload(wide_plan.middle, wide_plan.last, wide_plan.midstate, w14, w15, digest);
+        }
         digest_lanes(digest, halves);
     }
 
@@ -160,7 +218,7 @@ struct Avx2Path {
     }
 };
 
-template <bool TopIsLe>
+template <core::PlanKind Kind, bool TopIsLe>
 std::size_t scan_with_sha_ni(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
     constexpr int kWidth = 4;
     const ShaNiPlan sha_plan = make_sha_ni_plan(plan);
@@ -168,7 +226,7 @@ std::size_t scan_with_sha_ni(const core::Plan& plan, std::uint64_t start, std::u
     for (std::uint64_t offset = 0; offset < count; offset += kWidth) {
         const std::uint64_t first = start + offset;
         __m128i lanes_2_0[kWidth], lanes_3_1[kWidth];
-        sha_ni_seal_lanes(sha_plan, first, lanes_2_0, lanes_3_1);
+        sha_ni_seal_lanes<Kind>(sha_plan, first, lanes_2_0, lanes_3_1);
         const U64x4 lanes[4] = {U64x4(_mm256_set_m128i(_mm_unpackhi_epi64(lanes_2_0[2], lanes_2_0[3]),
                                                        _mm_unpackhi_epi64(lanes_2_0[0], lanes_2_0[1]))),
                                 U64x4(_mm256_set_m128i(_mm_unpackhi_epi64(lanes_3_1[2], lanes_3_1[3]),
@@ -187,13 +245,20 @@ std::size_t scan_with_sha_ni(const core::Plan& plan, std::uint64_t start, std::u
 }  // namespace
 
 std::size_t scan_avx2(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
-    return plan.top_is_le ? scan_groups<Avx2Path, true>(plan, start, count, out)
-                          : scan_groups<Avx2Path, false>(plan, start, count, out);
+    return scan_plan<Avx2Path>(plan, start, count, out);
 }
 
 std::size_t scan_avx2_sha(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
-    return plan.top_is_le ? scan_with_sha_ni<true>(plan, start, count, out)
-                          : scan_with_sha_ni<false>(plan, start, count, out);
+    switch (plan.kind) {
+        case core::PlanKind::v1_search:
+            return scan_with_sha_ni<core::PlanKind::v1_search, true>(plan, start, count, out);
+        // The nonce order's second and third blocks run in AVX2 lanes: SHA-NI's rounds come in
+        // groups of four, and block 2 starts at round 14.
+        case core::PlanKind::v1_range: return scan_avx2(plan, start, count, out);
+        case core::PlanKind::old_seal: break;
+    }
+    return plan.top_is_le ? scan_with_sha_ni<core::PlanKind::old_seal, true>(plan, start, count, out)
+                          : scan_with_sha_ni<core::PlanKind::old_seal, false>(plan, start, count, out);
 }
 
 }  // namespace btpow::cpu::paths

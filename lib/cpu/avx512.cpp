@@ -12,7 +12,10 @@
 #endif
 #include <immintrin.h>
 
+#include <type_traits>
+
 #include "btpow/core/keccak.hpp"
+#include "btpow/core/plan.hpp"
 #include "btpow/core/sha256.hpp"
 #include "lib/cpu/group_scan.hpp"
 #include "lib/cpu/paths.hpp"
@@ -97,19 +100,64 @@ BTPOW_LANE __m512i bswap32_lanes(__m512i x) {
 }
 
 // The Plan's per-job SHA-256 words, broadcast once per call rather than at every use inside
-// the unrolled rounds; core::sha256_pre_seal reads these members as it reads a Plan's.
+// the unrolled rounds; the core's compressions read these members as they read a Plan's.
 struct BroadcastPlan {
     U32x16 kw[16];
     U32x16 schedule[16];
     U32x16 round0_a, round0_e;
+    U32x16 chaining[8];
 
     explicit BroadcastPlan(const core::Plan& plan) : round0_a(plan.round0_a), round0_e(plan.round0_e) {
         for (int t = 0; t < 16; ++t) {
             kw[t] = U32x16(plan.kw[t]);
             schedule[t] = U32x16(plan.schedule[t]);
         }
+        for (int i = 0; i < 8; ++i) chaining[i] = U32x16(plan.chaining[i]);
     }
 };
+
+// The same for a v1 plan in nonce order: its second block's state and words, its last block's
+// K + W, and the state after its first block.
+struct BroadcastV1Range {
+    struct {
+        U32x16 entry[8];
+        U32x16 schedule[16];
+    } middle;
+    struct {
+        U32x16 kw[64];
+    } last;
+    U32x16 midstate[8];
+    std::uint32_t w14_prefix;
+
+    explicit BroadcastV1Range(const core::Plan& plan) : w14_prefix(plan.v1_middle.w14_prefix) {
+        for (int i = 0; i < 8; ++i) {
+            middle.entry[i] = U32x16(plan.v1_middle.entry[i]);
+            midstate[i] = U32x16(plan.v1_midstate[i]);
+        }
+        for (int t = 0; t < 16; ++t) middle.schedule[t] = U32x16(plan.v1_middle.schedule[t]);
+        for (int t = 0; t < 64; ++t) last.kw[t] = U32x16(plan.v1_last_kw[t]);
+    }
+};
+
+// SPEC §10, search order: the last block's W0 of the 16 positions first .. first + 15, which lie
+// in one run of 2^24 (nonce bytes 5..7 are the positions' low 24 bits).
+BTPOW_LANE U32x16 v1_search_word0(std::uint64_t first) {
+    const __m512i lane_index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const auto base = static_cast<int>((static_cast<std::uint32_t>(first) & 0xFFFFFFu) | 0x80000000u);
+    return U32x16(bswap32_lanes(_mm512_add_epi32(_mm512_set1_epi32(base), lane_index)));
+}
+
+// SPEC §10, nonce order: W14 and W15 of the second block for the nonces first .. first + 15.
+BTPOW_LANE void v1_middle_words(std::uint32_t w14_prefix, std::uint64_t first, U32x16& w14, U32x16& w15) {
+    alignas(64) std::uint32_t a[16], b[16];
+    for (int j = 0; j < 16; ++j) {
+        const std::uint64_t nonce = first + static_cast<std::uint64_t>(j);
+        a[j] = w14_prefix | static_cast<std::uint32_t>(nonce & 0xFF);
+        b[j] = core::v1_middle_w15(nonce);
+    }
+    w14 = U32x16(_mm512_load_si512(a));
+    w15 = U32x16(_mm512_load_si512(b));
+}
 
 // SPEC §2: the nonce words of 16 consecutive nonces first .. first + 15 (mod 2^64), with the
 // carry from the low into the high 32 bits taken per lane.
@@ -140,19 +188,29 @@ BTPOW_LANE void digest_lanes(const U32x16 (&digest)[8], U64x8 (&halves)[2][4]) {
 // fits the 32 KiB instruction cache on its own, the two together do not (BENCHMARKS.md has the
 // difference).
 struct Avx512Path {
-    using WidePlan = BroadcastPlan;
+    template <core::PlanKind Kind>
+    using WidePlan = std::conditional_t<Kind == core::PlanKind::v1_range, BroadcastV1Range, BroadcastPlan>;
     using KeccakLanes = U64x8;
     static constexpr std::uint64_t kShaWidth = 16;  // nonces per SHA-256 vector
     static constexpr int kGroupBatches = 4;         // SHA-256 vectors per group
 
-    // SHA-256 of the 16 nonces first .. first + 15, as Keccak input lanes: nonces 0..7 in
+    // SHA-256 of the 16 positions first .. first + 15, as Keccak input lanes: positions 0..7 in
     // halves[0], 8..15 in halves[1].
-    [[gnu::noinline]] static void seal_input_lanes(const BroadcastPlan& wide_plan, std::uint64_t first,
+    template <core::PlanKind Kind>
+    [[gnu::noinline]] static void seal_input_lanes(const WidePlan<Kind>& wide_plan, std::uint64_t first,
                                                    U64x8 (&halves)[2][4]) {
-        U32x16 w0, w1;
-        nonce_words(first, w0, w1);
         U32x16 digest[8];
-        core::sha256_pre_seal(wide_plan, w0, w1, digest);
+        if constexpr (Kind == core::PlanKind::old_seal) {
+            U32x16 w0, w1;
+            nonce_words(first, w0, w1);
+            core::sha256_pre_seal(wide_plan, w0, w1, digest);
+        } else if constexpr (Kind == core::PlanKind::v1_search) {
+            core::sha256_v1_last_block(wide_plan, v1_search_word0(first), digest);
+        } else {
+            U32x16 w14, w15;
+            v1_middle_words(wide_plan.w14_prefix, first, w14, w15);
+            core::sha256_v1_payload(wide_plan.middle, wide_plan.last, wide_plan.midstate, w14, w15, digest);
+        }
         digest_lanes(digest, halves);
     }
 
@@ -169,8 +227,7 @@ struct Avx512Path {
 }  // namespace
 
 std::size_t scan_avx512(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
-    return plan.top_is_le ? scan_groups<Avx512Path, true>(plan, start, count, out)
-                          : scan_groups<Avx512Path, false>(plan, start, count, out);
+    return scan_plan<Avx512Path>(plan, start, count, out);
 }
 
 }  // namespace btpow::cpu::paths

@@ -22,9 +22,10 @@ std::string resolve_isa(std::string_view requested, std::string_view field = "cp
 // The CPU model name (from CPUID), for display.
 std::string model_name();
 
-// Appends to `candidates` every nonce n in [start, start + count) (mod 2^64) whose seal's top
-// 64 bits under plan's rule are <= plan.threshold_top, in ascending order of n - start. Never
-// allocates beyond growing `candidates`; `isa` must come from resolve_isa().
+// Appends to `candidates` the nonce of every position n in [start, start + count) (mod 2^64) of
+// plan's order (core::nonce_at) whose seal's top 64 bits under plan's rule are <=
+// plan.threshold_top, in ascending order of n - start. Never allocates beyond growing
+// `candidates`; `isa` must come from resolve_isa().
 void scan_candidates(std::string_view isa, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
                      std::vector<std::uint64_t>& candidates);
 

@@ -156,13 +156,38 @@ PathRunner path_runner(std::string_view isa) {
     return {path.scan, path.chunk};
 }
 
-void scan_range(paths::ScanFunction scan, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+namespace {
+
+// The positions a v1 plan's run covers from `position` on, after moving the plan to that run:
+// 2^24 positions share the search order's first two blocks, 2^40 nonces the range order's
+// last block words (SPEC §10).
+std::uint64_t enter_run(core::Plan& plan, std::uint64_t position) {
+    switch (plan.kind) {
+        case core::PlanKind::old_seal: break;
+        case core::PlanKind::v1_search: {
+            const std::uint64_t run = position >> 24;
+            if (plan.v1_low != run) core::plan_v1_search_run(plan, run);
+            return core::kV1SearchRun - (position & (core::kV1SearchRun - 1));
+        }
+        case core::PlanKind::v1_range: {
+            const auto high = static_cast<std::uint32_t>(position >> core::kV1SearchLowBits);
+            if (plan.v1_last_high != high) core::plan_v1_range_run(plan, high);
+            constexpr std::uint64_t kLastBlockRun = std::uint64_t(1) << core::kV1SearchLowBits;
+            return kLastBlockRun - (position & (kLastBlockRun - 1));
+        }
+    }
+    return ~std::uint64_t{0};
+}
+
+}  // namespace
+
+void scan_range(paths::ScanFunction scan, core::Plan& plan, std::uint64_t start, std::uint64_t count,
                 std::vector<std::uint64_t>& candidates) {
     std::uint64_t found[paths::kScanBlock];
     while (count > 0) {
-        const std::uint64_t block = std::min(count, paths::kScanBlock);
+        const std::uint64_t block = std::min({count, paths::kScanBlock, enter_run(plan, start)});
         const std::size_t hits = scan(plan, start, block, found);
-        candidates.insert(candidates.end(), found, found + hits);
+        for (std::size_t i = 0; i < hits; ++i) candidates.push_back(core::nonce_at(plan, found[i]));
         start += block;
         count -= block;
     }
@@ -170,7 +195,8 @@ void scan_range(paths::ScanFunction scan, const core::Plan& plan, std::uint64_t 
 
 void scan_candidates(std::string_view isa, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
                      std::vector<std::uint64_t>& candidates) {
-    scan_range(path_runner(isa).scan, plan, start, count, candidates);
+    core::Plan working = plan;
+    scan_range(path_runner(isa).scan, working, start, count, candidates);
 }
 
 }  // namespace btpow::cpu

@@ -21,8 +21,10 @@ struct PathRunner {
 // The path named isa (a name from resolve_isa()); Error(bad_option) otherwise.
 PathRunner path_runner(std::string_view isa);
 
-// scan_candidates() with the path already looked up.
-void scan_range(paths::ScanFunction scan, const core::Plan& plan, std::uint64_t start, std::uint64_t count,
+// scan_candidates() with the path already looked up; start and count are positions of plan's
+// order, candidates are nonces. A v1 plan is moved to each run it meets (a copy kept between
+// calls saves recomputing the run).
+void scan_range(paths::ScanFunction scan, core::Plan& plan, std::uint64_t start, std::uint64_t count,
                 std::vector<std::uint64_t>& candidates);
 
 }  // namespace btpow::cpu

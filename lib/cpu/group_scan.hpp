@@ -23,15 +23,17 @@ namespace {
 }
 
 // Path is a path file's lane set:
-//   WidePlan, KeccakLanes                 the broadcast Plan and the 64-bit Keccak lane type;
+//   WidePlan<Kind>, KeccakLanes           the broadcast Plan of a plan kind and the 64-bit
+//                                         Keccak lane type;
 //   kShaWidth, kGroupBatches              nonces per SHA-256 vector, SHA-256 vectors per group;
-//   seal_input_lanes(wide_plan, first, halves)   SHA-256 of kShaWidth nonces, as two halves of
-//                                         Keccak input lanes (the lower nonces in halves[0]);
+//   seal_input_lanes<Kind>(wide_plan, first, halves)   SHA-256 of the kShaWidth positions from
+//                                         first, as two halves of Keccak input lanes (the lower
+//                                         positions in halves[0]);
 //   seal_top<TopIsLe>(lanes)              the seal's top words of one half;
 //   candidates_of(top, plan)              a mask, bit j set where lane j's top <= threshold.
 // The two phases are the path's own out-of-line functions: run one after the other over a
 // group, each fits the instruction cache where the two together would not.
-template <class Path, bool TopIsLe>
+template <class Path, core::PlanKind Kind, bool TopIsLe>
 std::size_t scan_groups(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
     constexpr std::uint64_t kShaWidth = Path::kShaWidth;
     constexpr int kGroupBatches = Path::kGroupBatches;
@@ -39,14 +41,15 @@ std::size_t scan_groups(const core::Plan& plan, std::uint64_t start, std::uint64
     constexpr std::uint64_t kHalfWidth = kShaWidth / 2;
     static_assert(kGroup == 64, "a group is one bit per nonce of a 64-bit hit mask");
 
-    const typename Path::WidePlan wide_plan(plan);
+    const typename Path::template WidePlan<Kind> wide_plan(plan);
     std::size_t found = 0;
     for (std::uint64_t offset = 0; offset < count; offset += kGroup) {
         const std::uint64_t first = start + offset;
         const std::uint64_t left = count - offset;
         const int batches = left >= kGroup ? kGroupBatches : static_cast<int>((left + kShaWidth - 1) / kShaWidth);
         typename Path::KeccakLanes lanes[kGroupBatches][2][4];
-        for (int b = 0; b < batches; ++b) Path::seal_input_lanes(wide_plan, first + kShaWidth * b, lanes[b]);
+        for (int b = 0; b < batches; ++b)
+            Path::template seal_input_lanes<Kind>(wide_plan, first + kShaWidth * b, lanes[b]);
         std::uint64_t hits = 0;
         for (int b = 0; b < batches; ++b)
             for (int half = 0; half < 2; ++half)
@@ -57,6 +60,20 @@ std::size_t scan_groups(const core::Plan& plan, std::uint64_t start, std::uint64
         if (hits != 0) found += store_hits(hits, first, out + found);
     }
     return found;
+}
+
+// A paths.hpp scan function over Path: the plan's kind and rule pick the instantiation.
+template <class Path>
+std::size_t scan_plan(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
+    switch (plan.kind) {
+        case core::PlanKind::v1_search:
+            return scan_groups<Path, core::PlanKind::v1_search, true>(plan, start, count, out);
+        case core::PlanKind::v1_range:
+            return scan_groups<Path, core::PlanKind::v1_range, true>(plan, start, count, out);
+        case core::PlanKind::old_seal: break;
+    }
+    return plan.top_is_le ? scan_groups<Path, core::PlanKind::old_seal, true>(plan, start, count, out)
+                          : scan_groups<Path, core::PlanKind::old_seal, false>(plan, start, count, out);
 }
 
 }  // namespace

@@ -16,9 +16,12 @@ namespace btpow::cpu::paths {
 // the stack and must hold every nonce of a block (at d = 0 every nonce is a candidate).
 inline constexpr std::uint64_t kScanBlock = 1024;
 
-// Writes to out[0..] every nonce n of [start, start + count) (mod 2^64) whose seal's top 64 bits
-// under plan's rule are <= plan.threshold_top, ascending from start, and returns how many.
-// Requires 1 <= count <= kScanBlock; out has room for count nonces.
+// Writes to out[0..] every position n of [start, start + count) (mod 2^64) of plan's order whose
+// seal's top 64 bits under plan's rule are <= plan.threshold_top, ascending from start, and
+// returns how many. Requires 1 <= count <= kScanBlock; out has room for count positions; for a
+// v1 plan the whole range lies in the plan's run (core::plan_v1_search_run: start >> 24 ==
+// plan.v1_low; core::plan_v1_range_run: start >> 40 == plan.v1_last_high), as scan_range in
+// dispatch.cpp arranges.
 using ScanFunction = std::size_t (*)(const core::Plan& plan, std::uint64_t start, std::uint64_t count,
                                      std::uint64_t* out);
 

@@ -38,7 +38,8 @@ inline ShaNiPlan make_sha_ni_plan(const core::Plan& plan) {
         p.kw[g] = quad(plan.kw + 4 * g);
         p.words[g] = quad(plan.words + 4 * g);
     }
-    auto iv = [](int i) { return static_cast<int>(core::sha256_iv(i)); };
+    // The block's chaining value: the IV for the old seal, the state after two blocks for v1.
+    auto iv = [&plan](int i) { return static_cast<int>(plan.chaining[i]); };
     p.iv_abef = _mm_set_epi32(iv(0), iv(1), iv(4), iv(5));
     p.iv_cdgh = _mm_set_epi32(iv(2), iv(3), iv(6), iv(7));
     return p;
@@ -89,18 +90,22 @@ template <int N, int... G>
     (sha_ni_scheduled_rounds<G + 4>(abef, cdgh, m), ...);
 }
 
-// Keccak input lanes of nonces first_nonce .. first_nonce + N - 1 (mod 2^64): for nonce j,
-// lanes_2_0[j] holds lanes 2 and 0 (64-bit elements 0 and 1), lanes_3_1[j] lanes 3 and 1 --
-// the same lanes as core::digest_lanes.
-template <int N>
-[[gnu::always_inline]] inline void sha_ni_seal_lanes(const ShaNiPlan& p, std::uint64_t first_nonce,
-                                                     __m128i (&lanes_2_0)[N], __m128i (&lanes_3_1)[N]) {
+// Keccak input lanes of positions first .. first + N - 1 (mod 2^64) of the plan's order (Kind:
+// old_seal or v1_search): for position j, lanes_2_0[j] holds lanes 2 and 0 (64-bit elements 0
+// and 1), lanes_3_1[j] lanes 3 and 1 -- the same lanes as core::digest_lanes.
+template <core::PlanKind Kind, int N>
+[[gnu::always_inline]] inline void sha_ni_seal_lanes(const ShaNiPlan& p, std::uint64_t first, __m128i (&lanes_2_0)[N],
+                                                     __m128i (&lanes_3_1)[N]) {
+    static_assert(Kind != core::PlanKind::v1_range, "the nonce order has no SHA-NI form");
     __m128i abef[N], cdgh[N], m[4][N], kw[N];
 #pragma GCC unroll 16
     for (int j = 0; j < N; ++j) {
-        // SPEC §2: W0 = bswap32(low 32 bits), W1 = bswap32(high 32 bits) of le64(nonce).
-        const std::uint64_t nonce = first_nonce + static_cast<std::uint64_t>(j);
-        const std::uint64_t w0_w1 = (__builtin_bswap64(nonce) >> 32) | (__builtin_bswap64(nonce) << 32);
+        const std::uint64_t position = first + static_cast<std::uint64_t>(j);
+        // SPEC §2: W0 = bswap32(low 32 bits), W1 = bswap32(high 32 bits) of le64(nonce);
+        // SPEC §10 (search order): W0 = nonce bytes 5..7 ‖ 0x80, W1 = 0.
+        const std::uint64_t w0_w1 = Kind == core::PlanKind::old_seal
+                                        ? (__builtin_bswap64(position) >> 32) | (__builtin_bswap64(position) << 32)
+                                        : std::uint64_t{core::v1_last_w0(static_cast<std::uint32_t>(position))};
         m[0][j] = _mm_blend_epi16(p.words_2_3, _mm_cvtsi64_si128(static_cast<long long>(w0_w1)), 0x0F);
         m[1][j] = p.words[1];
         m[2][j] = p.words[2];

@@ -53,15 +53,79 @@ BTPOW_HD std::uint64_t seal_top_words(const Plan& plan, std::uint32_t w0, std::u
     return raw(keccak_seal_top<TopIsLe, Rotations::kKeccakRoundLoop>(lanes));
 }
 
+// SPEC §10, search order: the last block's W0 at position p (nonce bytes 5..7 are p's low 24 bits).
+BTPOW_HD std::uint32_t v1_search_word0(std::uint64_t position) {
+    return v1_last_w0(static_cast<std::uint32_t>(position));
+}
+
+// The v1 seal's top 64 bits (rule le) at search position p, for a plan whose run
+// (plan_v1_search_run) is p >> 24, from w0 = v1_search_word0(p).
+template <class Rotations>
+BTPOW_HD std::uint64_t seal_top_v1_search_words(const Plan& plan, std::uint32_t w0) {
+    using Word = typename Rotations::Word;
+    using Lane = typename Rotations::Lane;
+    Word digest[8];
+    sha256_v1_last_block(plan, Word(w0), digest);
+    Lane lanes[4] = {
+        Lane(lane_from_words(raw(digest[0]), raw(digest[1]))), Lane(lane_from_words(raw(digest[2]), raw(digest[3]))),
+        Lane(lane_from_words(raw(digest[4]), raw(digest[5]))), Lane(lane_from_words(raw(digest[6]), raw(digest[7])))};
+    return raw(keccak_seal_top<true, Rotations::kKeccakRoundLoop>(lanes));
+}
+
+// K + W of the v1 last block as sha256_v1_payload reads them.
+struct V1LastWords {
+    const std::uint32_t* kw;
+};
+
+// The v1 seal's top 64 bits (rule le) of nonce, for a plan whose range run (plan_v1_range_run)
+// is nonce >> 40.
+template <class Rotations>
+BTPOW_HD std::uint64_t seal_top_v1_range(const Plan& plan, std::uint64_t nonce) {
+    using Word = typename Rotations::Word;
+    using Lane = typename Rotations::Lane;
+    Word digest[8];
+    sha256_v1_payload(plan.v1_middle, V1LastWords{plan.v1_last_kw}, plan.v1_midstate,
+                      Word(v1_middle_w14(plan.v1_middle, nonce)), Word(v1_middle_w15(nonce)), digest);
+    Lane lanes[4] = {
+        Lane(lane_from_words(raw(digest[0]), raw(digest[1]))), Lane(lane_from_words(raw(digest[2]), raw(digest[3]))),
+        Lane(lane_from_words(raw(digest[4]), raw(digest[5]))), Lane(lane_from_words(raw(digest[6]), raw(digest[7])))};
+    return raw(keccak_seal_top<true, Rotations::kKeccakRoundLoop>(lanes));
+}
+
+// The SHA-256 digest of a plan's seal input for nonce, whatever the plan's kind (a copy of the
+// plan is moved to nonce's run where the kind needs one): the tests' and benchmarks' way in.
+BTPOW_HD void plan_digest(const Plan& plan, std::uint64_t nonce, std::uint32_t (&digest)[8]) {
+    if (plan.kind == PlanKind::old_seal) {
+        sha256_pre_seal(plan, nonce_word0(nonce), nonce_word1(nonce), digest);
+    } else if (plan.kind == PlanKind::v1_search) {
+        Plan run = plan;
+        plan_v1_search_run(run, nonce & ((std::uint64_t(1) << kV1SearchLowBits) - 1));
+        sha256_v1_last_block(run, v1_search_word0(position_of(PlanKind::v1_search, nonce)), digest);
+    } else {
+        Plan run = plan;
+        plan_v1_range_run(run, static_cast<std::uint32_t>(nonce >> kV1SearchLowBits));
+        sha256_v1_payload(run.v1_middle, V1LastWords{run.v1_last_kw}, run.v1_midstate,
+                          v1_middle_w14(run.v1_middle, nonce), v1_middle_w15(nonce), digest);
+    }
+}
+
 BTPOW_HD bool is_candidate(const Plan& plan, std::uint64_t nonce) {
+    if (plan.kind != PlanKind::old_seal) {
+        std::uint32_t digest[8];
+        plan_digest(plan, nonce, digest);
+        std::uint64_t lanes[4];
+        digest_lanes(digest, lanes);
+        return keccak_seal_top<true>(lanes) <= plan.threshold_top;
+    }
     const std::uint64_t top = plan.top_is_le ? seal_top<true>(plan, nonce) : seal_top<false>(plan, nonce);
     return top <= plan.threshold_top;
 }
 
-// The whole 32-byte seal through the fast core (byte 0 first, as on the RPC).
+// The whole 32-byte seal of nonce through the fast core (byte 0 first, as on the RPC), of the
+// plan's seal kind.
 BTPOW_HD void seal_bytes(const Plan& plan, std::uint64_t nonce, std::uint8_t (&seal)[32]) {
     std::uint32_t digest[8];
-    sha256_pre_seal(plan, nonce_word0(nonce), nonce_word1(nonce), digest);
+    plan_digest(plan, nonce, digest);
     std::uint64_t lanes[4];
     digest_lanes(digest, lanes);
     std::uint64_t out[4];

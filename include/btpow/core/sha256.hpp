@@ -1,6 +1,7 @@
-// SHA-256 of the one 40-byte pre_seal block (SPEC §2), specialised: the per-job words come
-// precomputed from the Plan, only W0/W1 (the nonce) vary. Written once over a word type U32
-// (uint32_t on host and GPU, SIMD lanes on the CPU paths).
+// SHA-256 compressions specialised per job: the per-job words come precomputed from a plan and
+// only the words a Layout names vary with the nonce. Three layouts: the old seal's one 40-byte
+// block (SPEC §2: W0, W1 vary), and the v1 seal's second and third blocks (SPEC §10). Written once
+// over a word type U32 (uint32_t on host and GPU, SIMD lanes on the CPU paths).
 #pragma once
 
 #include <utility>
@@ -46,8 +47,28 @@ BTPOW_HD U32 sha256_sigma1(U32 w) {
     return xor3(rotr32<17>(w), rotr32<19>(w), shr32<10>(w));
 }
 
-// True when message word W[i] varies with the nonce: W0, W1 and every scheduled word.
-BTPOW_HD constexpr bool sha256_word_varies(int i) { return i < 2 || i >= 16; }
+// Which message words vary with the nonce; every scheduled word (i >= 16) does.
+// SPEC §2: the old seal's only block, le64(nonce) in W0, W1.
+struct OldSealLayout {
+    static constexpr bool kScheduled = true;
+    BTPOW_HD static constexpr bool varies(int i) { return i < 2 || i >= 16; }
+};
+// SPEC §10: the v1 payload's third block, nonce bytes 5..7 in W0. The search order (seal_core.hpp)
+// holds the first two blocks fixed for 2^24 nonces at a time, so this block is all there is.
+struct V1LastBlockLayout {
+    static constexpr bool kScheduled = true;
+    BTPOW_HD static constexpr bool varies(int i) { return i < 1 || i >= 16; }
+};
+// SPEC §10: the v1 payload's second block, nonce bytes 0..4 in W14 (low byte) and W15.
+struct V1MiddleBlockLayout {
+    static constexpr bool kScheduled = true;
+    BTPOW_HD static constexpr bool varies(int i) { return i >= 14; }
+};
+// A block whose every word is fixed for the call: all 64 rounds read K + W from the plan.
+struct AllFixedLayout {
+    static constexpr bool kScheduled = false;
+    BTPOW_HD static constexpr bool varies(int) { return false; }
+};
 
 namespace detail {
 
@@ -71,39 +92,71 @@ BTPOW_HD void sha256_round(U32 (&s)[8], U32 kw) {
 
 // Message word W[T] for T >= 16 into the circular window w[T & 15]. Terms whose index is a
 // per-job word were folded into plan.schedule[T - 16]; only the nonce-dependent ones remain.
-template <int T, class Plan, class U32>
-BTPOW_HD U32 sha256_schedule(const Plan& plan, U32 (&w)[16]) {
+template <int T, class Layout, class Words, class U32>
+BTPOW_HD U32 sha256_schedule(const Words& words, U32 (&w)[16]) {
     U32 x = U32(0u);
-    if constexpr (T < 32) x = U32(plan.schedule[T - 16]);
-    if constexpr (sha256_word_varies(T - 2)) x = x + sha256_sigma1(w[(T - 2) & 15]);
-    if constexpr (sha256_word_varies(T - 7)) x = x + w[(T - 7) & 15];
-    if constexpr (sha256_word_varies(T - 15)) x = x + sha256_sigma0(w[(T - 15) & 15]);
-    if constexpr (sha256_word_varies(T - 16)) x = x + w[(T - 16) & 15];
+    if constexpr (T < 32) x = U32(words.schedule[T - 16]);
+    if constexpr (Layout::varies(T - 2)) x = x + sha256_sigma1(w[(T - 2) & 15]);
+    if constexpr (Layout::varies(T - 7)) x = x + w[(T - 7) & 15];
+    if constexpr (Layout::varies(T - 15)) x = x + sha256_sigma0(w[(T - 15) & 15]);
+    if constexpr (Layout::varies(T - 16)) x = x + w[(T - 16) & 15];
     w[T & 15] = x;
     return x;
 }
 
-template <int T, class Plan, class U32>
-BTPOW_HD void sha256_step(const Plan& plan, U32 (&s)[8], U32 (&w)[16]) {
-    if constexpr (T == 1) {
-        sha256_round<T>(s, w[1] + U32(sha256_k(1)));
-    } else if constexpr (T < 16) {
-        sha256_round<T>(s, U32(plan.kw[T]));
+// Round T reads K + W from the plan where W[T] is fixed (words.kw), else from the window.
+template <int T, class Layout, class Words, class U32>
+BTPOW_HD void sha256_step(const Words& words, U32 (&s)[8], U32 (&w)[16]) {
+    if constexpr (T < 16 && Layout::varies(T)) {
+        sha256_round<T>(s, w[T] + U32(sha256_k(T)));
+    } else if constexpr (T < 16 || !Layout::kScheduled) {
+        sha256_round<T>(s, U32(words.kw[T]));
     } else {
-        const U32 wt = sha256_schedule<T>(plan, w);
+        const U32 wt = sha256_schedule<T, Layout>(words, w);
         sha256_round<T>(s, wt + U32(sha256_k(T)));
     }
 }
 
-template <class Plan, class U32, int... T>
-BTPOW_HD void sha256_steps(const Plan& plan, U32 (&s)[8], U32 (&w)[16], std::integer_sequence<int, T...>) {
-    (sha256_step<T + 1>(plan, s, w), ...);
+template <int First, class Layout, class Words, class U32, int... T>
+BTPOW_HD void sha256_steps(const Words& words, U32 (&s)[8], U32 (&w)[16], std::integer_sequence<int, T...>) {
+    (sha256_step<First + T, Layout>(words, s, w), ...);
 }
 
 template <class U32, int... I>
 BTPOW_HD void sha256_finish(const U32 (&s)[8], U32 (&digest)[8], std::integer_sequence<int, I...>) {
     ((digest[I] = s[I] + U32(sha256_iv(I))), ...);
 }
+
+template <class Chaining, class U32, int... I>
+BTPOW_HD void sha256_finish_from(const U32 (&s)[8], const Chaining& chaining, U32 (&digest)[8],
+                                 std::integer_sequence<int, I...>) {
+    ((digest[I] = s[I] + U32(chaining[I])), ...);
+}
+
+// Rounds First..63 of a block whose rounds before First are already in s (the logical variables
+// after round First - 1 stored at s[(i - First) & 7]); W[First..15] that vary are in w.
+template <int First, class Layout, class Words, class U32>
+BTPOW_HD void sha256_rounds_from(const Words& words, U32 (&s)[8], U32 (&w)[16]) {
+    sha256_steps<First, Layout>(words, s, w, std::make_integer_sequence<int, 64 - First>{});
+}
+
+// Round 0 of a block that starts from a fixed chaining value, with W0 left out (precomputed in
+// the plan as round0_a / round0_e): after it, variable i is stored at s[(i - 1) & 7].
+template <class Plan, class Chaining, class U32>
+BTPOW_HD void sha256_enter_after_round0(const Plan& plan, const Chaining& chaining, U32 w0, U32 (&s)[8]) {
+    s[(0 - 1) & 7] = U32(plan.round0_a) + w0;
+    s[(1 - 1) & 7] = U32(chaining[0]);
+    s[(2 - 1) & 7] = U32(chaining[1]);
+    s[(3 - 1) & 7] = U32(chaining[2]);
+    s[(4 - 1) & 7] = U32(plan.round0_e) + w0;
+    s[(5 - 1) & 7] = U32(chaining[4]);
+    s[(6 - 1) & 7] = U32(chaining[5]);
+    s[(7 - 1) & 7] = U32(chaining[6]);
+}
+
+struct IvWords {
+    BTPOW_HD constexpr std::uint32_t operator[](int i) const { return sha256_iv(i); }
+};
 
 }  // namespace detail
 
@@ -125,9 +178,43 @@ BTPOW_HD void sha256_pre_seal(const Plan& plan, U32 w0, U32 w1, U32 (&digest)[8]
     s[(5 - 1) & 7] = U32(sha256_iv(4));
     s[(6 - 1) & 7] = U32(sha256_iv(5));
     s[(7 - 1) & 7] = U32(sha256_iv(6));
-    detail::sha256_steps(plan, s, w, std::make_integer_sequence<int, 63>{});
+    detail::sha256_rounds_from<1, OldSealLayout>(plan, s, w);
     // After 64 rounds variable i is back in s[i].
     detail::sha256_finish(s, digest, std::make_integer_sequence<int, 8>{});
+}
+
+// SPEC §10, search order: the v1 payload's last block for a plan whose chaining value is the
+// state after the first two blocks (Plan::chaining, the same for 2^24 nonces), where only W0 =
+// nonce bytes 5..7 ‖ 0x80 varies.
+template <class Plan, class U32>
+BTPOW_HD void sha256_v1_last_block(const Plan& plan, U32 w0, U32 (&digest)[8]) {
+    U32 w[16];
+    w[0] = w0;
+    U32 s[8];
+    detail::sha256_enter_after_round0(plan, plan.chaining, w0, s);
+    detail::sha256_rounds_from<1, V1LastBlockLayout>(plan, s, w);
+    detail::sha256_finish_from(s, plan.chaining, digest, std::make_integer_sequence<int, 8>{});
+}
+
+// SPEC §10, nonce order: the v1 payload's last two blocks from the state after its first
+// (midstate). Block 2 from its precomputed state after round 13 (middle: entry, schedule) with
+// w14 = prefix bytes 120..122 ‖ nonce byte 0 and w15 = nonce bytes 1..4; then block 3, whose words
+// are all fixed (nonce bytes 5..7 are the same for the whole run), so its rounds read K + W from
+// last.kw[0..63] and compute no schedule.
+template <class Middle, class Last, class Chaining, class U32>
+BTPOW_HD void sha256_v1_payload(const Middle& middle, const Last& last, const Chaining& midstate, U32 w14, U32 w15,
+                                U32 (&digest)[8]) {
+    U32 w[16];
+    w[14] = w14;
+    w[15] = w15;
+    U32 s[8];
+    for (int i = 0; i < 8; ++i) s[(i - 14) & 7] = U32(middle.entry[i]);
+    detail::sha256_rounds_from<14, V1MiddleBlockLayout>(middle, s, w);
+    U32 chained[8];
+    detail::sha256_finish_from(s, midstate, chained, std::make_integer_sequence<int, 8>{});
+    for (int i = 0; i < 8; ++i) s[i] = chained[i];
+    detail::sha256_rounds_from<0, AllFixedLayout>(last, s, w);
+    detail::sha256_finish_from(s, chained, digest, std::make_integer_sequence<int, 8>{});
 }
 
 }  // namespace btpow::core
