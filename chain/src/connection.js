@@ -79,8 +79,10 @@ export class Link extends EventEmitter {
   up() {
     if (!this.down) return Promise.resolve(this.api);
     return new Promise((resolve, reject) => {
-      this.once('restored', resolve);
-      this.once('gone', () => reject(new FailureError('the node is gone')));
+      const restored = (api) => { this.off('gone', gone); resolve(api); };
+      const gone = () => { this.off('restored', restored); reject(new FailureError('the node is gone')); };
+      this.once('restored', restored);
+      this.once('gone', gone);
     });
   }
 

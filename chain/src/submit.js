@@ -87,7 +87,8 @@ export function makeSubmitter({ link, pair, buildCall, successEvent, profile, he
       record.extrinsic = tx.hash.toHex();
       tSubmit = now();
       record.head_to_submit_ms = Math.round(tSubmit - head.arrived);
-      const lost = new Promise((_, reject) => link.once('lost', () => reject(new ConnectionLost())));
+      let onLost;
+      const lost = new Promise((_, reject) => { onLost = () => reject(new ConnectionLost()); link.once('lost', onLost); });
       lost.catch(() => {});
       let unsub;
       const result = await Promise.race([
@@ -98,7 +99,10 @@ export function makeSubmitter({ link, pair, buildCall, successEvent, profile, he
           }).then((u) => { unsub = u; }, (e) => reject(link.down ? new ConnectionLost() : e));
         }),
         lost,
-      ]).finally(() => { try { unsub?.(); } catch { /* gone */ } });
+      ]).finally(() => {
+        link.off('lost', onLost);
+        try { unsub?.(); } catch { /* gone */ }
+      });
       record.submit_to_inclusion_ms = Math.round(now() - tSubmit);
       record.included_block = result.status.isInBlock ? result.status.asInBlock.toHex() : result.status.asFinalized.toHex();
       record.included_block_number = (await api.rpc.chain.getHeader(record.included_block)).number.toNumber();
