@@ -116,3 +116,22 @@ test('the JS test solver matches SPEC §10\'s vectors and finds a seal that pass
   assert.equal(s.work, `0x${v1Seal(prefix, BigInt(s.nonce)).toString('hex')}`);
   assert.ok(passes(Buffer.from(s.work.slice(2), 'hex'), 500n));
 });
+
+test('--solver: the Solver drives any job-feed command; a v1 solution line becomes a solution with the work as its seal', { timeout: 30000 }, async () => {
+  const { Solver } = await import('../src/solver.js');
+  const solver = new Solver({ command: [process.execPath, join(PACKAGE_DIR, 'test', 'support', 'js-solver.js')] });
+  await solver.start();
+  try {
+    const got = new Promise((resolve) => solver.once('solution', resolve));
+    solver.submit({ seal: 'v1', blockNumber: 9, blockHash: `0x${'07'.repeat(32)}`, netuid: 2, hotkey: BOB, coldkey: ALICE, difficulty: 300n });
+    const s = await got;
+    assert.equal(s.kind, 'v1');
+    assert.equal(s.blockNumber, 9);
+    assert.equal(s.hotkey, accountHex(BOB));
+    assert.equal(s.coldkey, accountHex(ALICE));
+    const prefix = v1Prefix({ netuid: 2, blockHash: `0x${'07'.repeat(32)}`, hotkey: BOB, coldkey: ALICE });
+    assert.equal(s.seal, `0x${v1Seal(prefix, s.nonce).toString('hex')}`);
+  } finally {
+    await solver.stop();
+  }
+});
