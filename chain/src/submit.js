@@ -130,7 +130,22 @@ export function makeSubmitter({ link, pair, buildCall, successEvent, profile, he
   async function settleAfterReconnect(record, bornAt, tSubmit) {
     const api = await link.up(); // throws when the node stays away: the run ends with exit 3
     log(`settling the call in flight (${record.extrinsic.slice(0, 18)}…) by reading the chain`);
-    const found = await withTimeout(findIncluded(api, record.extrinsic, bornAt, successEvent), 30000, 'reading the chain for the call in flight');
+    let found = await withTimeout(findIncluded(api, record.extrinsic, bornAt, successEvent), 30000, 'reading the chain for the call in flight');
+    // Still in the node's pool (the node stayed up, only the connection dropped): it may yet be
+    // included, so it is waited for until it is in a block, leaves the pool, or its era ends.
+    const deadline = performance.now() + 60000;
+    let said = false;
+    while (!found && performance.now() < deadline) {
+      const pending = await api.rpc.author.pendingExtrinsics().catch(() => []);
+      if (!pending.some((x) => x.hash.toHex() === record.extrinsic)) break;
+      const best = (await api.rpc.chain.getHeader()).number.toNumber();
+      if (best > bornAt + ERA_PERIOD) break;
+      if (!said) log('the call in flight is still in the node\'s pool; waiting for it');
+      said = true;
+      await new Promise((r) => setTimeout(r, 500));
+      found = await findIncluded(api, record.extrinsic, bornAt, successEvent);
+    }
+    if (!found) found = await findIncluded(api, record.extrinsic, bornAt, successEvent);
     if (found) {
       Object.assign(record, found);
       if (tSubmit !== undefined) record.submit_to_inclusion_ms = null; // the wait included the outage
