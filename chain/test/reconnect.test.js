@@ -10,7 +10,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect as tcpConnect } from 'node:net';
-import { SOLVER_ARGS, runCli, skipReason, startChain } from './support/harness.js';
+import { spawn } from 'node:child_process';
+import { CLI, SOLVER_ARGS, runCli, skipReason, startChain } from './support/harness.js';
 
 const skip = skipReason('subtensor200');
 
@@ -107,6 +108,44 @@ describe('spec 200: a chain at block 0, and a node that goes away and comes back
       assert.equal(r.attempts.filter((a) => a.result === 'success').length, 3, r.stdout);
     } finally {
       await outage?.catch(() => {});
+      await proxy.stop().catch(() => {});
+      await chain.stop();
+    }
+  });
+
+  test('jobs through the node going away for 3 s: it reconnects and goes on printing job lines', { timeout: 240000 }, async () => {
+    const chain = await startChain('subtensor200', 'Manual');
+    const proxy = relay(Number(new URL(chain.url).port));
+    await proxy.start();
+    const jobs = spawn(process.execPath, [CLI, 'jobs', '--node', `ws://127.0.0.1:${proxy.port}`, '--faucet', '--account',
+      chain.keyring.addFromUri('//Alice').address, '--rule', 'be', '--timeout', '200'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    jobs.stdout.on('data', (d) => { stdout += d; });
+    jobs.stderr.on('data', (d) => { stderr += d; });
+    const until = async (what, check) => {
+      const deadline = Date.now() + 60000;
+      while (!check()) {
+        if (Date.now() > deadline || jobs.exitCode !== null) throw new Error(`${what}: not seen\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const lines = () => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    try {
+      await until('the first job line', () => lines().length >= 1);
+      await proxy.stop();
+      await until('the loss reported', () => /lost the connection/.test(stderr));
+      await new Promise((r) => setTimeout(r, 3000));
+      await proxy.start();
+      await until('the reconnection', () => /reconnected to /.test(stderr));
+      const before = lines().length;
+      await chain.rpc('dev_newBlock', [{}]);
+      await until('a job line for the new block', () => lines().length > before);
+      const last = lines().at(-1);
+      assert.equal(last.block_hash, (await chain.api.rpc.chain.getBlockHash(last.block_number)).toHex());
+      assert.equal(jobs.exitCode, null);
+    } finally {
+      jobs.kill('SIGKILL');
       await proxy.stop().catch(() => {});
       await chain.stop();
     }
