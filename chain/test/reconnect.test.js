@@ -1,7 +1,8 @@
 // Spec 200 (be, pow-faucet), each test on its own chain: a run started while the best block is
 // block 0, and a node that goes away in the middle of `faucet --claims 3` and comes back on the
 // same port with the same state: the run reconnects, settles what was in flight by reading the
-// chain, and ends with exactly 3 claims, counted from the chain's own events.
+// chain, and ends with exactly 3 claims, counted from the chain's own events; and `jobs` going on
+// through the same.
 //
 // The node's going away is a TCP relay in front of chopsticks that is closed (every connection
 // cut) and opened again on the same port: chopsticks 1.5.1 restarted from its block database
