@@ -249,3 +249,37 @@ test('block 0: nothing is solved until block 1 (a fresh chain keeps a placeholde
   await loop.onHead(1, hash(1), 0);
   assert.deepEqual(solver.jobs.map((j) => j.blockNumber), [1]);
 });
+
+test('settling a call in flight after a reconnection: found in a block, its events decide; not found, null', async () => {
+  const { findIncluded, eraFor, ERA_PERIOD } = await import('../src/submit.js');
+  const ev = (section, method, index, data = []) => ({
+    phase: { isApplyExtrinsic: true, asApplyExtrinsic: { toNumber: () => index } },
+    event: { section, method, data: Object.assign(data, { toJSON: () => data.map(String) }) },
+  });
+  const moduleError = { isModule: true, asModule: { index: 7, error: 1 }, type: 'Module' };
+  const blocks = {
+    11: { xts: ['0xaa'], events: [ev('system', 'ExtrinsicSuccess', 0)] },
+    12: { xts: ['0xbb', '0xcc'], events: [ev('subtensorModule', 'Faucet', 1), ev('system', 'ExtrinsicSuccess', 1), ev('system', 'ExtrinsicFailed', 0, [moduleError])] },
+  };
+  const api = {
+    rpc: { chain: {
+      getHeader: async () => ({ number: { toNumber: () => 12 } }),
+      getBlockHash: async (n) => ({ toHex: () => `0x${n}` }),
+      getBlock: async (h) => ({ block: { extrinsics: (blocks[Number(h.toHex().slice(2))]?.xts ?? []).map((x) => ({ hash: { toHex: () => x } })) } }),
+    } },
+    query: { system: { events: { at: async (h) => blocks[Number(h.toHex().slice(2))]?.events ?? [] } } },
+    registry: { findMetaError: () => ({ name: 'InvalidSeal' }) },
+  };
+  const success = (event) => event.section === 'subtensorModule' && event.method === 'Faucet';
+  const ok = await findIncluded(api, '0xcc', 10, success);
+  assert.deepEqual([ok.result, ok.included_block_number, ok.included_block], ['success', 12, '0x12']);
+  assert.deepEqual(ok.events.map((e) => e.event), ['subtensorModule.Faucet', 'system.ExtrinsicSuccess']);
+  const failed = await findIncluded(api, '0xbb', 10, success);
+  assert.deepEqual([failed.result, failed.error], ['refused', 'InvalidSeal']);
+  assert.equal(await findIncluded(api, '0xdd', 10, success), null);
+  assert.equal(await findIncluded(api, '0xcc', 12, success), null); // only blocks after its birth
+  // The era: mortal from block 1, immortal at block 0.
+  const eraApi = { genesisHash: { toHex: () => '0x45' }, createType: (t, v) => ({ t, v }) };
+  assert.deepEqual(eraFor(eraApi, { number: 0, hash: '0x00' }), { era: 0, blockHash: '0x45', immortal: true });
+  assert.deepEqual(eraFor(eraApi, { number: 5, hash: '0x05' }).era, { t: 'ExtrinsicEra', v: { current: 5, period: ERA_PERIOD } });
+});
