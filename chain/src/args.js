@@ -63,9 +63,9 @@ const ALLOWED = {
   },
   jobs: { ...FLAGS.common, ...FLAGS.jobs },
 };
-// Flags whose value may be a secret pasted by mistake (a mnemonic given to --dev, a secret URI as
-// the file name): their values are never printed.
-const SECRET_VALUED = new Set(['dev', 'suri-env', 'suri-file', 'wallet', 'wallet-hotkey', 'wallet-path', 'password-env', 'solver']);
+// A wallet or hotkey name: what a bittensor wallet directory is called. Anything else (a mnemonic
+// pasted by mistake) is refused without being printed.
+const WALLET_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 // Node's timers hold at most 2^31−1 ms; a longer one fires at once.
 export const MAX_TIMER_S = 2147483;
 
@@ -273,6 +273,10 @@ function validate(command, raw) {
     o.signer = { kind: 'suri-file', path: raw['suri-file'] };
   } else if (raw.wallet !== undefined) {
     const hotkeys = raw['wallet-hotkey'];
+    if (!WALLET_NAME.test(raw.wallet)) throw new UsageError('--wallet: expected a wallet NAME (letters, digits, . _ -; the value given is not shown)');
+    for (const h of [hotkeys ?? []].flat()) {
+      if (!WALLET_NAME.test(h)) throw new UsageError('--wallet-hotkey: expected a hotkey NAME (letters, digits, . _ -; the value given is not shown)');
+    }
     o.signer = {
       kind: 'wallet', name: raw.wallet, path: raw['wallet-path'], passwordEnv: raw['password-env'],
       hotkey: Array.isArray(hotkeys) ? hotkeys[0] : (hotkeys ?? 'default'),

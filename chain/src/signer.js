@@ -16,7 +16,9 @@ function readSecretFile(path, flag) {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new UsageError(`${flag}: cannot read '${path}' (${e.code ?? e.message})`);
+    // A path with white space may be a secret pasted in the wrong place: it is not printed.
+    const shown = /\s/.test(path) ? 'the path given (not shown: it holds white space)' : `'${path}'`;
+    throw new UsageError(`${flag}: cannot read ${shown} (${e.code ?? 'unreadable'})`);
   }
 }
 

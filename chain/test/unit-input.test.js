@@ -155,6 +155,9 @@ test('no value of a flag that could be a secret is printed; unknown flags are na
     ['faucet', ...NODE, phrase],
     ['faucet', ...NODE, '--suri-env', phrase],
     ['faucet', ...NODE, '--wallet', 'w', '--password-env', 'hunter2 password'],
+    ['faucet', ...NODE, '--wallet', phrase],
+    ['faucet', ...NODE, '--suri-file', phrase, '--btpow', process.execPath],
+    ['pow-register', ...NODE, '--netuid', '1', '--wallet', 'w', '--wallet-hotkey', phrase],
     ['faucet', ...NODE, '--mnemonic', phrase],
     ['register', ...NODE, '--netuid', '1', '--seed=0x1234abcd'],
   ]) {
