@@ -41,7 +41,8 @@ echo "test-chain: btpow $BTPOW_BIN, chain specs $BTPOW_CHAIN_SPECS, node $(node 
 # One file at a time: each starts its own chain, and two chains at once would only compete for
 # the CPU. A per-file limit keeps a hang from reaching CI's.
 status=0
-for file in test/unit.test.js test/subtensor200.test.js test/subtensor293.test.js test/torus.test.js; do
+units="test/unit.test.js test/unit-claims.test.js test/unit-powregister.test.js test/unit-input.test.js test/unit-metrics.test.js"
+for file in $units test/subtensor200.test.js test/subtensor293.test.js test/torus.test.js test/reconnect.test.js; do
   if ! timeout 900 node --test --test-reporter=spec "$file"; then
     echo "test-chain: FAILED $file" >&2
     status=1
@@ -59,7 +60,7 @@ if [ "$major" -gt 18 ] && [ "$(uname -sm)" = "Linux x86_64" ]; then
     (cd test/node18 && npm ci --no-audit --no-fund)
   fi
   echo "test-chain: again under Node.js $("$node18" --version)"
-  for file in test/unit.test.js test/torus.test.js; do
+  for file in $units test/torus.test.js; do
     if ! timeout 900 "$node18" --test --test-reporter=spec "$file"; then
       echo "test-chain: FAILED $file under Node.js 18" >&2
       status=1

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// btpow-chain: claims the proof-of-work faucet or registers a hotkey on a subtensor (or Torus)
-// node, with the btpow solver doing the work.
+// btpow-chain: claims the proof-of-work faucet or registers hotkeys (register, pow-register) on a
+// subtensor (or Torus) node, with the btpow solver (or any job-feed solver) doing the work.
 import { parseArgs, USAGE } from '../src/args.js';
 import { EXIT, UsageError, FailureError } from '../src/errors.js';
-import { runClaims, runJobs } from '../src/client.js';
+import { runClaims, runJobs, runPowRegister } from '../src/client.js';
 
 async function main() {
   let parsed;
@@ -22,7 +22,9 @@ async function main() {
     return EXIT.done;
   }
   try {
-    return command === 'jobs' ? await runJobs(options) : await runClaims(command, options);
+    if (command === 'jobs') return await runJobs(options);
+    if (command === 'pow-register') return await runPowRegister(options);
+    return await runClaims(command, options);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`btpow-chain: ${e.message}\n`);

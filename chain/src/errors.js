@@ -12,8 +12,6 @@ export class FailureError extends Error {}
 const REMEDIES = {
   InvalidDifficulty:
     'the seal does not meet the difficulty under this byte order; the chain may use the old big-endian order: try --rule be (or --rule le if you chose be)',
-  InvalidSeal:
-    'the seal does not match the block, account and nonce; the work must be done for the account the chain puts in the hash (faucet: the signer; register: the hotkey; Torus: --account)',
   InvalidWorkBlock:
     'the work block is more than 2 blocks behind the block that executed the call; solve on the newest head and submit within two blocks',
   FaucetDisabled:
@@ -22,9 +20,9 @@ const REMEDIES = {
   AlreadyRegistered: 'this hotkey already has a uid on the subnet; nothing to do',
   TransactorAccountShouldBeHotKey:
     'register must be signed by the hotkey that it registers; sign with the hotkey (--wallet-hotkey, or --dev/--suri-* of the hotkey)',
-  SubNetRegistrationDisabled: 'registration is closed on this subnet; ask its owner or try another netuid',
+  SubNetRegistrationDisabled:
+    'registration (or, for pow-register, PoW registration) is off on this subnet: the subnet owner must enable it (sudoSetNetworkPowRegistrationAllowed); or try another netuid',
   SubNetworkDoesNotExist: 'no subnet has this netuid on this chain; check --netuid',
-  SubnetNotExists: 'no subnet has this netuid on this chain; check --netuid',
   NetworkDoesNotExist: 'no subnet has this netuid on this chain; check --netuid',
   TooManyRegistrationsThisBlock: 'the subnet takes no more registrations in this block; it retries on a later head',
   ExhaustsResources:
@@ -40,6 +38,19 @@ const REMEDIES = {
   Payment: 'the signer cannot pay the transaction fee or its account does not exist; fund it first',
   BadProof: 'the signature was refused; check that the signer\'s key and the chain (genesis) match',
   PowRegistrationDisabled: 'PoW registration is off on this subnet; its owner or sudo must allow it',
+  ConnectionLost:
+    'the connection to the node was lost with the call in flight and the call is not in the chain; it is not counted, and it retries on a newer head',
+  InPool:
+    'the node already holds a transaction with this account nonce (the one in flight when the connection dropped); it retries on a newer head',
+  // SPEC §10: pow_register's refusals, in the runtime's order.
+  SubnetNotExists: 'no subnet has this netuid on this chain; check --netuid',
+  InvalidSeal:
+    'the seal does not match the block, account and nonce; the work must be done for the account the chain puts in the hash (faucet: the signer; register: the hotkey; pow-register: the hotkey and the signing coldkey; Torus: --account)',
+  CannotUseSystemAccount: 'this hotkey is a subnet\'s system account and cannot be registered; use another hotkey',
+  NonAssociatedColdKey: 'that hotkey belongs to another coldkey; sign with its own coldkey or use a hotkey of yours',
+  TooManyStakingHotkeys: 'this coldkey has the most staking hotkeys it may have; unstake from or remove one first',
+  PowRegisterUnavailable:
+    'this runtime has no subtensorModule.powRegister (it came with spec 474); use btpow-chain register, which this runtime checks with the old seal',
 };
 
 /** The one-line remedy for an error name, or a generic one. */
@@ -53,7 +64,31 @@ export function explain(name, { rule } = {}) {
 }
 
 /** Errors after which solving the next head may succeed (the work aged out, a busy block). */
-export const RETRYABLE = new Set(['InvalidWorkBlock', 'Stale', 'Future', 'TooManyRegistrationsThisBlock', 'ExhaustsResources']);
+export const RETRYABLE = new Set(['InvalidWorkBlock', 'Stale', 'Future', 'TooManyRegistrationsThisBlock', 'ExhaustsResources',
+  'ConnectionLost', 'InPool']);
+
+/**
+ * pow-register's: as above, and InvalidDifficulty (someone else's registration raised the
+ * difficulty between the re-check and the call's block, SPEC §10).
+ */
+export const POW_RETRYABLE = new Set([...RETRYABLE, 'InvalidDifficulty']);
+
+/** The events of an included call as plain objects. */
+export function formatEvents(events) {
+  return events.map(({ event }) => ({ event: `${event.section}.${event.method}`, data: event.data.toJSON() }));
+}
+
+/** A dispatch error's name (the pallet's error for a module error). */
+export function dispatchErrorName(api, dispatchError) {
+  if (dispatchError.isModule) {
+    try {
+      return api.registry.findMetaError(dispatchError.asModule).name;
+    } catch {
+      return 'Module';
+    }
+  }
+  return dispatchError.type;
+}
 
 /**
  * Names a transaction-pool rejection (RPC error 1010) the way a dispatch error is named.
@@ -67,6 +102,7 @@ export function poolErrorName(message, profile) {
   if (/exhausts?\s*(resources|the block)/i.test(m)) return 'ExhaustsResources';
   if (/ancient|birth/i.test(m)) return 'InvalidWorkBlock';
   if (/payment|inability to pay/i.test(m)) return 'Payment';
+  if (/priority is too low|already imported|temporarily banned|\b101[234]\b/i.test(m)) return 'InPool';
   if (/bad ?proof|bad signature/i.test(m)) return 'BadProof';
   const custom = m.match(/custom"?\s*:?\s*(?:error:?\s*)?(\d+)/i);
   if (custom && profile?.customErrors?.[custom[1]]) return profile.customErrors[custom[1]];

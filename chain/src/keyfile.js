@@ -66,6 +66,6 @@ export function parseKeyfileJson(plain) {
     publicKey: hex(obj.publicKey, 32) ?? hex(obj.accountId, 32),
     address: typeof obj.ss58Address === 'string' ? obj.ss58Address : undefined,
   };
-  if (!out.seed && !out.phrase && !out.secretKey && !out.publicKey) throw new KeyfileError('keyfile holds no key');
+  if (!out.seed && !out.phrase && !out.secretKey && !out.publicKey && !out.address) throw new KeyfileError('keyfile holds no key');
   return out;
 }

@@ -4,7 +4,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { checkAddress, cryptoWaitReady, decodeAddress, mnemonicValidate, signatureVerify } from '@polkadot/util-crypto';
 import { UsageError } from './errors.js';
 import { keyfileKind, decryptKeyfile, parseKeyfileJson, KeyfileError } from './keyfile.js';
 
@@ -16,7 +16,9 @@ function readSecretFile(path, flag) {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new UsageError(`${flag}: cannot read '${path}' (${e.code ?? e.message})`);
+    // A path with white space may be a secret pasted in the wrong place: it is not printed.
+    const shown = /\s/.test(path) ? 'the path given (not shown: it holds white space)' : `'${path}'`;
+    throw new UsageError(`${flag}: cannot read ${shown} (${e.code ?? 'unreadable'})`);
   }
 }
 
@@ -46,6 +48,7 @@ export async function promptPassword(question) {
 export async function keypairFromKeyfile(keyring, path, { passwordEnv, flag, log }) {
   if (!existsSync(path)) throw new UsageError(`${flag}: no keyfile at '${path}'`);
   let data = readSecretFile(path, flag);
+  if (data.toString('utf8').trim() === '') throw new UsageError(`${flag}: '${path}' is empty`);
   const kind = keyfileKind(data);
   if (kind === 'unsupported') throw new UsageError(`${flag}: '${path}' is in an old keyfile format (Ansible vault or legacy); re-save it with a current bittensor wallet`);
   if (kind === 'nacl') {
@@ -72,25 +75,72 @@ export async function keypairFromKeyfile(keyring, path, { passwordEnv, flag, log
   }
   let pair;
   if (key.seed) pair = keyring.addFromSeed(key.seed);
-  else if (key.phrase) pair = keyring.addFromUri(key.phrase);
-  else if (key.secretKey && key.publicKey) pair = keyring.addFromPair({ publicKey: key.publicKey, secretKey: key.secretKey });
-  else throw new UsageError(`${flag}: '${path}' holds only a public key; it cannot sign`);
+  else if (key.phrase) pair = fromPhrase(keyring, key.phrase, `${flag}: '${path}': its secretPhrase`);
+  else if (key.secretKey && key.publicKey) {
+    pair = keyring.addFromPair({ publicKey: key.publicKey, secretKey: key.secretKey });
+    // An sr25519 secret key does not state its public key: a signature made with the pair verifies
+    // against the stored public key only when the two belong together.
+    const probe = Buffer.from('btpow-chain keyfile check');
+    if (!signatureVerify(probe, pair.sign(probe), key.publicKey).isValid) {
+      throw new UsageError(`${flag}: '${path}': its privateKey does not belong to its publicKey`);
+    }
+  } else throw new UsageError(`${flag}: '${path}' holds only a public key; it cannot sign`);
   if (key.publicKey && Buffer.compare(Buffer.from(pair.publicKey), Buffer.from(key.publicKey)) !== 0) {
     throw new UsageError(`${flag}: '${path}': its secret does not give its public key`);
   }
+  if (key.address) {
+    const stated = checkedAddress(key.address, path, flag);
+    if (stated !== pair.address) throw new UsageError(`${flag}: '${path}': its ss58Address is not its key's address`);
+  }
   return pair;
+}
+
+/**
+ * A keyfile's ss58Address, checked: SS58 with network prefix 42 (SPEC §5, as btpow takes it) and a
+ * valid checksum. Returns it re-encoded; throws UsageError naming the file.
+ */
+export function checkedAddress(address, path, flag) {
+  const [ok, why] = checkAddress(address, 42);
+  if (!ok) throw new UsageError(`${flag}: '${path}': its ss58Address is not an SS58 address of prefix 42 (${why})`);
+  return new Keyring({ type: 'sr25519', ss58Format: 42 }).encodeAddress(decodeAddress(address));
 }
 
 /** The coldkey's address from the wallet's coldkeypub.txt (no password needed). */
 export function walletColdkeyAddress(signer) {
   const path = join(walletDir(signer), 'coldkeypub.txt');
   if (!existsSync(path)) return null;
+  let key;
   try {
-    const key = parseKeyfileJson(readFileSync(path));
-    if (key.address) return key.address;
-    return key.publicKey ? new Keyring({ type: 'sr25519', ss58Format: 42 }).encodeAddress(key.publicKey) : null;
+    if (readFileSync(path).toString('utf8').trim() === '') throw new KeyfileError('it is empty');
+    key = parseKeyfileJson(readFileSync(path));
+  } catch (e) {
+    throw new UsageError(`--wallet: '${path}' is not a readable coldkeypub.txt (${e instanceof KeyfileError ? e.message : 'unreadable'})`);
+  }
+  const fromKey = key.publicKey ? new Keyring({ type: 'sr25519', ss58Format: 42 }).encodeAddress(key.publicKey) : null;
+  if (key.address) {
+    const stated = checkedAddress(key.address, path, '--wallet');
+    if (fromKey && fromKey !== stated) throw new UsageError(`--wallet: '${path}': its ss58Address is not its publicKey's address`);
+    return stated;
+  }
+  return fromKey;
+}
+
+/**
+ * A keypair from a keyfile's secretPhrase: a BIP-39 mnemonic, optionally followed by a derivation
+ * path (//hard, /soft, ///password). Errors say which part is wrong, never the phrase.
+ */
+function fromPhrase(keyring, phrase, what) {
+  const cut = phrase.search(/\/\/|\//);
+  const words = (cut < 0 ? phrase : phrase.slice(0, cut)).trim();
+  if (!/^0x[0-9a-fA-F]{64}$/.test(words) && !mnemonicValidate(words)) {
+    const count = words.split(/\s+/).length;
+    throw new UsageError(`${what} is not a valid BIP-39 mnemonic (${[12, 15, 18, 21, 24].includes(count)
+      ? 'a word outside the English list, or a bad checksum' : `${count} words; a mnemonic has 12, 15, 18, 21 or 24`})`);
+  }
+  try {
+    return keyring.addFromUri(phrase);
   } catch {
-    throw new UsageError(`--wallet: '${path}' is not a readable coldkeypub.txt`);
+    throw new UsageError(`${what} has a bad derivation path after the mnemonic (expected //hard, /soft or ///password parts)`);
   }
 }
 
@@ -128,4 +178,22 @@ function fromSuri(keyring, suri, flag) {
     // The message must not echo the secret.
     throw new UsageError(`${flag}: not a valid secret URI or mnemonic`);
   }
+}
+
+/** A wallet hotkey's address (pow-register's hotkeys: public keys only, no password needed when plain). */
+export function walletHotkeyAddress(signer, name) {
+  const dir = join(walletDir(signer), 'hotkeys');
+  for (const [file, what] of [[join(dir, `${name}pub.txt`), 'public'], [join(dir, name), 'keyfile']]) {
+    if (!existsSync(file)) continue;
+    let key;
+    try {
+      key = parseKeyfileJson(readFileSync(file));
+    } catch {
+      if (what === 'public') continue;
+      throw new UsageError(`--wallet-hotkey: '${file}' is encrypted or not a readable keyfile; give the hotkey with --hotkey SS58`);
+    }
+    if (key.publicKey) return new Keyring({ type: 'sr25519', ss58Format: 42 }).encodeAddress(key.publicKey);
+    if (key.address) return checkedAddress(key.address, file, '--wallet-hotkey');
+  }
+  throw new UsageError(`--wallet-hotkey: no hotkey '${name}' in ${dir}`);
 }

@@ -1,15 +1,53 @@
-// The btpow solver as one long-lived child process (`btpow solve --jobs - --json`): one job line
-// per head on stdin, one JSON solution per line on stdout, status on stderr. It stays warm across
-// heads; a new line replaces the current job at once.
+// The solver as one long-lived child process speaking the job feed (`btpow solve --jobs - --json`,
+// or any command given with --solver that speaks it, e.g. the fleet driver): one job line per head
+// on stdin, one JSON solution per line on stdout, status on stderr. It stays warm across heads and
+// across reconnections to the node; a new line replaces the current job at once.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { EventEmitter } from 'node:events';
 
-/** Only these keys go into a job line; the solver refuses unknown keys. */
-export function jobLine({ blockNumber, blockHash, account, difficulty, rule, count = 1 }) {
+/**
+ * Only these keys go into a job line; the solver refuses unknown keys. A v1 job (SPEC §10, seal
+ * 'v1') carries netuid, hotkey and coldkey instead of account and rule (v1 is read le only).
+ */
+export function jobLine({ seal, blockNumber, blockHash, account, netuid, hotkey, coldkey, difficulty, rule, count = 1 }) {
+  if (seal === 'v1') {
+    return JSON.stringify({
+      seal: 'v1', block_number: Number(blockNumber), block_hash: blockHash, netuid: Number(netuid), hotkey, coldkey,
+      difficulty: String(difficulty), count,
+    });
+  }
   return JSON.stringify({
     block_number: Number(blockNumber), block_hash: blockHash, account, difficulty: String(difficulty), rule, count,
   });
+}
+
+/**
+ * Splits a --solver command line into words: whitespace separates, '…' and "…" quote; no shell
+ * is involved. Throws on an unclosed quote or an empty command.
+ */
+export function splitCommand(text) {
+  const words = [];
+  let word = null;
+  let quote = null;
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      else word += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      word ??= '';
+    } else if (/\s/.test(ch)) {
+      if (word !== null) words.push(word);
+      word = null;
+    } else {
+      word = (word ?? '') + ch;
+    }
+  }
+  if (quote) throw new Error(`an unclosed ${quote} quote`);
+  if (word !== null) words.push(word);
+  if (words.length === 0) throw new Error('an empty command');
+  return words;
 }
 
 /**
@@ -18,12 +56,17 @@ export function jobLine({ blockNumber, blockHash, account, difficulty, rule, cou
  * ({ code, signal }) when the child ends while we did not ask it to.
  */
 export class Solver extends EventEmitter {
-  constructor({ path = 'btpow', backend, threads }) {
+  /** Either `command` (the words of --solver, run as given) or btpow at `path` with its options. */
+  constructor({ path = 'btpow', backend, threads, command }) {
     super();
-    this.path = path;
-    this.args = ['solve', '--jobs', '-', '--json'];
-    if (backend) this.args.push('--backend', backend);
-    if (threads) this.args.push('--threads', String(threads));
+    if (command) {
+      [this.path, ...this.args] = command;
+    } else {
+      this.path = path;
+      this.args = ['solve', '--jobs', '-', '--json'];
+      if (backend) this.args.push('--backend', backend);
+      if (threads) this.args.push('--threads', String(threads));
+    }
     this.stopping = false;
   }
 
@@ -68,14 +111,28 @@ export class Solver extends EventEmitter {
       this.emit('status', line);
       return;
     }
+    const v1 = obj.seal_kind === 'v1';
+    let nonce;
+    try {
+      nonce = BigInt(obj.nonce);
+    } catch {
+      this.emit('status', line);
+      return;
+    }
     this.emit('solution', {
+      kind: v1 ? 'v1' : 'old',
       blockNumber: Number(obj.block_number),
       blockHash: obj.block_hash,
       account: obj.account,
-      nonce: BigInt(obj.nonce),
-      seal: obj.seal,
+      hotkey: obj.hotkey,
+      coldkey: obj.coldkey,
+      netuid: obj.netuid,
+      nonce,
+      // SPEC §10: the v1 call's `work` is the 32 seal bytes.
+      seal: v1 ? (obj.work ?? obj.seal) : obj.seal,
       rule: obj.rule,
       backend: obj.backend,
+      worker: obj.worker,
       raw: obj,
     });
   }

@@ -2,7 +2,20 @@
 // for another coldkey, and the faucet refused by name.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SOLVER_ARGS, runCli, skipReason, startChain } from './support/harness.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { BTPOW, CLI, PACKAGE_DIR, SOLVER_ARGS, runCli, skipReason, startChain } from './support/harness.js';
+import { passes, v1Prefix, v1Seal } from './support/seals.js';
+
+const JS_SOLVER = join(PACKAGE_DIR, 'test', 'support', 'js-solver.js');
+
+/** Whether this btpow solves v1 jobs (SPEC §10); until it does, the JS test solver stands in. */
+function btpowHasV1() {
+  const line = JSON.stringify({ seal: 'v1', block_number: 1, block_hash: `0x${'01'.repeat(32)}`, netuid: 1, hotkey: `0x${'02'.repeat(32)}`, coldkey: `0x${'03'.repeat(32)}`, difficulty: '2', count: 1 });
+  const r = spawnSync(BTPOW, ['solve', '--jobs', '-', '--json', '--backend', 'cpu', '--threads', '1', '--quiet'], { input: `${line}\n`, encoding: 'utf8', timeout: 20000 });
+  return /"seal_kind":"v1"/.test(r.stdout ?? '');
+}
 
 const skip = skipReason('subtensor293');
 
@@ -45,6 +58,63 @@ describe('subtensor spec 293 (le, register only)', { skip, concurrency: false, t
     assert.match(r.stderr, /--rule auto: dry runs at block \d+ refused the probe seal that only rule be accepts as InvalidDifficulty, and answered InvalidSeal to the one that only rule le accepts: this chain uses rule le/);
     assert.equal(r.attempts.length, 1, r.stdout);
     assert.equal(r.attempts[0].rule, 'le');
+  });
+
+  test('pow-register on spec 293: refused by name with the spec_version, pointed to register, exit 1, nothing submitted', { timeout: 120000 }, async () => {
+    const bob = chain.keyring.addFromUri('//Bob');
+    const r = await runCli(['pow-register', '--node', chain.url, '--netuid', '1', '--dev', 'Alice', '--hotkey', bob.address, '--json',
+      '--solver', `${process.execPath} ${JS_SOLVER}`]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /PowRegisterUnavailable: this runtime \(node-subtensor spec_version 293\) has no subtensorModule\.powRegister .*use btpow-chain register.*; nothing submitted/);
+    assert.equal(r.attempts.length, 1);
+    assert.equal(r.attempts[0].error, 'PowRegisterUnavailable');
+    assert.equal(r.attempts[0].extrinsic, undefined);
+  });
+
+  test('jobs --pow-register: v1 job lines from the chain\'s real heads, solved and checked by an independent computation', { timeout: 180000 }, async () => {
+    const { api } = chain;
+    const bob = chain.keyring.addFromUri('//Bob');
+    const difficulty = BigInt((await api.query.subtensorModule.difficulty(1)).toString());
+    // The chain's own difficulty first, then a small one the JS solver finds in a moment.
+    const lines = async (extra) => {
+      const jobs = spawn(process.execPath, [CLI, 'jobs', '--node', chain.url, '--pow-register', '--netuid', '1', '--hotkey', bob.address,
+        '--coldkey', alice.address, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+      await chain.rpc('dev_newBlock', [{}]).catch(() => {});
+      return { jobs, first: await Promise.race([
+        new Promise((res) => createInterface({ input: jobs.stdout }).once('line', res)),
+        new Promise((_, rej) => setTimeout(() => rej(new Error('no job line within 60 s')), 60000)),
+      ]) };
+    };
+    const a = await lines([]);
+    a.jobs.kill('SIGKILL');
+    const job = JSON.parse(a.first);
+    assert.deepEqual(Object.keys(job).sort(), ['block_hash', 'block_number', 'coldkey', 'count', 'difficulty', 'hotkey', 'netuid', 'seal']);
+    assert.equal(job.seal, 'v1');
+    assert.equal(job.block_hash, (await api.rpc.chain.getBlockHash(job.block_number)).toHex());
+    assert.equal(job.hotkey, bob.address);
+    assert.equal(job.coldkey, alice.address);
+    assert.equal(BigInt(job.difficulty), difficulty > 0n ? difficulty : 1n);
+
+    const v1 = btpowHasV1();
+    const solver = v1 ? [BTPOW, 'solve', '--jobs', '-', '--json', '--backend', 'cpu', '--threads', '2', '--quiet'] : [process.execPath, JS_SOLVER];
+    const b = await lines(['--difficulty', '0x200']);
+    const solve = spawn(solver[0], solver.slice(1), { stdio: ['pipe', 'pipe', 'ignore'] });
+    try {
+      solve.stdin.write(`${b.first}\n`);
+      const s = JSON.parse(await Promise.race([
+        new Promise((res) => createInterface({ input: solve.stdout }).once('line', res)),
+        new Promise((_, rej) => setTimeout(() => rej(new Error('no solution within 60 s')), 60000)),
+      ]));
+      const j = JSON.parse(b.first);
+      const prefix = v1Prefix({ netuid: j.netuid, blockHash: j.block_hash, hotkey: j.hotkey, coldkey: j.coldkey });
+      const seal = v1Seal(prefix, BigInt(s.nonce));
+      assert.equal(s.seal_kind, 'v1', v1 ? 'btpow' : 'js-solver');
+      assert.equal(s.work ?? s.seal, `0x${seal.toString('hex')}`);
+      assert.ok(passes(seal, 0x200n, 'le'));
+    } finally {
+      b.jobs.kill('SIGKILL');
+      solve.kill('SIGKILL');
+    }
   });
 
   test('the faucet is refused as FaucetDisabled, with what to do', { timeout: 180000 }, async () => {

@@ -51,7 +51,7 @@ test('every bad value names its flag and the expected form', () => {
   usage(['register', ...NODE, '--dev', 'Bob'], /--netuid: required/);
   usage(['register', ...NODE, '--netuid', '70000', '--dev', 'Bob'], /--netuid: expected 0…65535/);
   usage(['register', ...NODE, '--netuid', '1', '--claims', '2', '--dev', 'Bob'], /--claims: not an option of 'register'/);
-  usage(['jobs', ...NODE], /give --faucet --account SS58 or --netuid N --hotkey SS58/);
+  usage(['jobs', ...NODE], /give --faucet --account SS58, --netuid N --hotkey SS58, or --pow-register/);
   usage(['jobs', ...NODE, '--netuid', '1'], /--hotkey: required with --netuid/);
   usage(['mine', ...NODE], /unknown command 'mine'/);
 });

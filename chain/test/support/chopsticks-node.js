@@ -2,10 +2,14 @@
 // Runs one chain from a raw chain spec with chopsticks, offline, on 127.0.0.1, and prints
 // {"port":N,"runtime":"…","spec_version":V} on stdout once it accepts connections. It exits on
 // SIGTERM/SIGINT or when its parent goes away (stdin closes), so a test can never leave it behind.
-// Usage: chopsticks-node.js GENESIS_FILE [Instant|Manual|Batch]
+// Usage: chopsticks-node.js GENESIS_FILE [Instant|Manual|Batch] [genesis]
+// With `genesis` the chain's best block is block 0 (chopsticks builds block 1 at start-up; its
+// head is set back to the genesis block), as a fresh dev chain before its first block.
+// Env: CHOPSTICKS_PORT (default: a free one), CHOPSTICKS_DB (a SQLite file that keeps the blocks)
+// and CHOPSTICKS_RESUME=1 (start from the newest block in it: a node restarted on its own data).
 import { readFileSync } from 'node:fs';
 
-const [genesisFile, mode = 'Instant'] = process.argv.slice(2);
+const [genesisFile, mode = 'Instant', at] = process.argv.slice(2);
 const spec = JSON.parse(readFileSync(genesisFile, 'utf8'));
 const wasm = spec.genesis.raw.top['0x3a636f6465'];
 
@@ -37,13 +41,15 @@ const frozen = realNow() - (realNow() % 12000);
 Date.now = () => frozen;
 const server = await setupWithServer({
   genesis: spec,
-  port: 0,
+  port: Number(process.env.CHOPSTICKS_PORT ?? 0),
+  ...(process.env.CHOPSTICKS_DB ? { db: process.env.CHOPSTICKS_DB, resume: process.env.CHOPSTICKS_RESUME === '1' } : {}),
   host: '127.0.0.1',
   'build-block-mode': BuildBlockMode[mode],
   'allow-unresolved-imports': true,
   'runtime-log-level': 0,
 });
 Date.now = realNow;
+if (at === 'genesis') await server.chain.setHead(await server.chain.getBlockAt(0));
 const port = Number(String(server.addr).split(':').pop());
 const head = server.chain.head;
 const version = await head.runtimeVersion;

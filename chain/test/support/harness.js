@@ -42,10 +42,17 @@ function timeout(ms, what) {
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
-/** Starts a chain; returns { url, api, keyring, rpc(method, params), kill(), stop() }. */
-export async function startChain(spec, mode = 'Instant') {
-  const child = spawn(process.execPath, [join(here, 'chopsticks-node.js'), join(SPECS_DIR, SPECS[spec]), mode], {
-    stdio: ['pipe', 'pipe', 'pipe'],
+/**
+ * Starts a chain; returns { url, api, keyring, rpc(method, params), kill(), stop() }. `at`:
+ * 'genesis' leaves the best block at block 0.
+ */
+export async function startChain(spec, mode = 'Instant', at = undefined, { port, db, resume } = {}) {
+  const env = { ...process.env };
+  if (port) env.CHOPSTICKS_PORT = String(port);
+  if (db) env.CHOPSTICKS_DB = db;
+  if (resume) env.CHOPSTICKS_RESUME = '1';
+  const child = spawn(process.execPath, [join(here, 'chopsticks-node.js'), join(SPECS_DIR, SPECS[spec]), mode, ...(at ? [at] : [])], {
+    stdio: ['pipe', 'pipe', 'pipe'], env,
   });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
