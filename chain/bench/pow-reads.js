@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// pow-register's per-head work before the solver gets the job (SPEC §10's reads, all at the new
+// pow-register's per-head work before the solver gets the job (docs/protocol.md §10's reads, all at the new
 // head's hash, and the decision), on subtensor spec 293 (chopsticks, Manual blocks, netuid 1):
 // the time from a new head's notification to its v1 job being ready, over K heads.
 // Usage: node bench/pow-reads.js [K]

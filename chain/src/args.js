@@ -100,7 +100,7 @@ export function seconds(flag, text, { zero = false } = {}) {
 }
 
 /**
- * One rule with btpow (SPEC §5): an SS58 address of network prefix 42, or a 32-byte public key as
+ * One rule with btpow (docs/protocol.md §5): an SS58 address of network prefix 42, or a 32-byte public key as
  * 64 hex digits (0x-prefixed or not). Returns the canonical SS58 (prefix 42). The length is checked
  * before anything is decoded.
  */
@@ -120,7 +120,7 @@ export function account(flag, text) {
   return encodeAddress(decodeAddress(text), 42);
 }
 
-// The network prefix of a decodable SS58 address (one or two bytes, SPEC §5).
+// The network prefix of a decodable SS58 address (one or two bytes, docs/protocol.md §5).
 function base58Prefix(text) {
   const raw = base58Decode(text);
   return raw[0] < 64 ? raw[0] : ((raw[0] & 0x3f) << 2) | (raw[1] >> 6) | ((raw[1] & 0x3f) << 8);
@@ -208,7 +208,7 @@ function validate(command, raw) {
     if (command === 'jobs' && raw.rule === 'auto') {
       throw new UsageError('--rule: expected le or be for jobs (auto needs a dry run of a solution, which jobs does not make)');
     }
-    if (command === 'pow-register' && raw.rule !== 'le') throw new UsageError('--rule: pow-register reads seals as le only (SPEC §10)');
+    if (command === 'pow-register' && raw.rule !== 'le') throw new UsageError('--rule: pow-register reads seals as le only (docs/protocol.md §10)');
     const rules = command === 'jobs' ? ['le', 'be'] : ['le', 'be', 'auto'];
     if (!rules.includes(raw.rule)) throw new UsageError(`--rule: expected ${rules.join(', ').replace(/, ([^,]*)$/, ' or $1')}, got '${shown(raw.rule)}'`);
     o.rule = raw.rule;
@@ -300,7 +300,7 @@ function validate(command, raw) {
     if (!o.signer) throw new UsageError('a signer (the hotkey) is required: --dev NAME, --suri-env NAME, --suri-file PATH or --wallet NAME');
   } else if (command === 'pow-register') {
     if (o.netuid === undefined) throw new UsageError('--netuid: required, e.g. --netuid 1');
-    if (o.netuid === 0) throw new UsageError('--netuid: the root subnet (0) takes no PoW registrations (SPEC §10)');
+    if (o.netuid === 0) throw new UsageError('--netuid: the root subnet (0) takes no PoW registrations (docs/protocol.md §10)');
     if (o.chain === 'torus') throw new UsageError('--chain: pow-register is a subtensor call');
     if (!o.signer) throw new UsageError('a signer (the coldkey) is required: --dev NAME, --suri-env NAME, --suri-file PATH or --wallet NAME');
     if (o.hotkeys && o.signer.kind === 'wallet' && o.signer.hotkeys) throw new UsageError('--hotkey: give either --hotkey SS58 … or --wallet-hotkey NAME …, not both');
@@ -318,7 +318,7 @@ function validate(command, raw) {
       if (o.netuid === undefined) throw new UsageError('--netuid: required with --pow-register');
       if (!o.hotkey) throw new UsageError('--hotkey: required with --pow-register');
       if (!o.coldkey) throw new UsageError('--coldkey: required with --pow-register (the account that will sign the call)');
-      if (o.rule === 'be') throw new UsageError('--rule: v1 jobs are read le only (SPEC §10)');
+      if (o.rule === 'be') throw new UsageError('--rule: v1 jobs are read le only (docs/protocol.md §10)');
       o.target = 'pow-register';
     } else if (o.netuid !== undefined) {
       if (!o.hotkey) throw new UsageError('--hotkey: required with --netuid');

@@ -257,10 +257,10 @@ export function runClaims(command, options) {
   });
 }
 
-/** SPEC §10: the refusals after which the next hotkey is tried rather than the run ended. */
+/** docs/protocol.md §10: the refusals after which the next hotkey is tried rather than the run ended. */
 const POW_SKIPPABLE = new Set(['HotKeyAlreadyRegisteredInSubNet', 'NonAssociatedColdKey', 'CannotUseSystemAccount']);
 
-/** pow-register (SPEC §10): signed by the coldkey, fee-free, each hotkey in turn. */
+/** pow-register (docs/protocol.md §10): signed by the coldkey, fee-free, each hotkey in turn. */
 export function runPowRegister(options) {
   return runLoop('pow-register', options, {
     role: 'coldkey',
@@ -303,7 +303,7 @@ export function runPowRegister(options) {
           difficulty: head.difficulty, count: 1,
         }),
         accepts: (s) => !s.hotkey || s.hotkey === accountHex(hotkey()),
-        // SPEC §10: before submitting, the difficulty at the newest head (another registration
+        // docs/protocol.md §10: before submitting, the difficulty at the newest head (another registration
         // raises it); a seal that no longer passes is not submitted.
         recheck: async (s, head, best) => {
           const d = await readDifficulty(link.api, best.hash, options.netuid);

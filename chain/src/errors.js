@@ -42,7 +42,7 @@ const REMEDIES = {
     'the connection to the node was lost with the call in flight and the call is not in the chain; it is not counted, and it retries on a newer head',
   InPool:
     'the node already holds a transaction with this account nonce (the one in flight when the connection dropped); it retries on a newer head',
-  // SPEC §10: pow_register's refusals, in the runtime's order.
+  // docs/protocol.md §10: pow_register's refusals, in the runtime's order.
   SubnetNotExists: 'no subnet has this netuid on this chain; check --netuid',
   InvalidSeal:
     'the seal does not match the block, account and nonce; the work must be done for the account the chain puts in the hash (faucet: the signer; register: the hotkey; pow-register: the hotkey and the signing coldkey; Torus: --account)',
@@ -69,7 +69,7 @@ export const RETRYABLE = new Set(['InvalidWorkBlock', 'Stale', 'Future', 'TooMan
 
 /**
  * pow-register's: as above, and InvalidDifficulty (someone else's registration raised the
- * difficulty between the re-check and the call's block, SPEC §10).
+ * difficulty between the re-check and the call's block, docs/protocol.md §10).
  */
 export const POW_RETRYABLE = new Set([...RETRYABLE, 'InvalidDifficulty']);
 

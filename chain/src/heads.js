@@ -1,5 +1,5 @@
 // Which head is current: the best heads seen lately (number → hash, arrival time, what was read at
-// it), and whether a solution's work block is still worth submitting (SPEC §4: the work is good
+// it), and whether a solution's work block is still worth submitting (docs/protocol.md §4: the work is good
 // while the call executes at most two blocks after its block).
 
 /** How many blocks behind the best head a head is kept: the window a work block stays usable in. */
@@ -34,7 +34,7 @@ export class Heads {
 
   /**
    * Whether a solution for (blockNumber, blockHash) can still be submitted: its block is the best
-   * head or the one before it (the call lands in the next block or the one after, SPEC §4) and is
+   * head or the one before it (the call lands in the next block or the one after, docs/protocol.md §4) and is
    * still on the best chain as we saw it.
    */
   fresh({ blockNumber, blockHash }) {

@@ -1,14 +1,14 @@
-// pow-register (SPEC §10): what is read at each new best head, the decisions taken from those
+// pow-register (docs/protocol.md §10): what is read at each new best head, the decisions taken from those
 // reads (plain functions over plain values, unit-tested), and the v1 job that goes to the solver.
 import { decodeAddress } from '@polkadot/util-crypto';
 import { sealPasses } from './rules.js';
 
 const U64_MAX = (1n << 64n) - 1n;
-/** SPEC §10: work on head h is good while the call executes in h+1 or h+2 (now − work_block < 3). */
+/** docs/protocol.md §10: work on head h is good while the call executes in h+1 or h+2 (now − work_block < 3). */
 export const WORK_BLOCK_WINDOW = 3;
 
 /**
- * The difficulty to mine at (SPEC §10): the SDK's reading, min(max(MinDifficulty or 1,
+ * The difficulty to mine at (docs/protocol.md §10): the SDK's reading, min(max(MinDifficulty or 1,
  * Difficulty or 1), MaxDifficulty or 2^64−1), and the runtime's, max(Difficulty, 1); the larger
  * satisfies both.
  */
@@ -20,12 +20,12 @@ export function miningDifficulty({ difficulty, minDifficulty, maxDifficulty }) {
   return sdk > d ? sdk : d;
 }
 
-/** SPEC §10: whether work on block workBlock is still taken by a call executing in block now. */
+/** docs/protocol.md §10: whether work on block workBlock is still taken by a call executing in block now. */
 export function workBlockUsable(workBlock, now) {
   return workBlock < now && now - workBlock < WORK_BLOCK_WINDOW;
 }
 
-/** SPEC §10: LastPowRegistrationBlock(hotkey) absent or below the work block. */
+/** docs/protocol.md §10: LastPowRegistrationBlock(hotkey) absent or below the work block. */
 export function lastPowAllows(lastPowBlock, workBlock) {
   return lastPowBlock === null || lastPowBlock === undefined || lastPowBlock < workBlock;
 }
@@ -38,7 +38,7 @@ export function stillPasses(seal, newestDifficulty) {
 const ZERO_ACCOUNT = `0x${'00'.repeat(32)}`;
 
 /**
- * What to do at head `number` for one hotkey, from the reads at that head (SPEC §10's checks, in
+ * What to do at head `number` for one hotkey, from the reads at that head (docs/protocol.md §10's checks, in
  * the runtime's order, as far as storage tells them): { solve: difficulty, note? },
  * { refuse: { error } } (no hotkey can register: end the run), { skip: { error } } (this hotkey
  * needs nothing or cannot register: go on to the next), or { wait: why } (a later head may do).
@@ -66,7 +66,7 @@ export function headDecision(reads, { number, netuid, coldkeyHex }) {
 const big = (codec) => BigInt(codec.toString());
 
 /**
- * SPEC §10: what the SDK reads before mining, all at the same block hash, and what the runtime's
+ * docs/protocol.md §10: what the SDK reads before mining, all at the same block hash, and what the runtime's
  * checks need besides (subnet exists, hotkey owner, max uids). Storage a runtime lacks reads as
  * its default.
  */
@@ -100,7 +100,7 @@ export async function readPowState(api, blockHash, netuid, hotkey) {
   };
 }
 
-/** The three difficulty values at a head (the re-check before submitting, SPEC §10). */
+/** The three difficulty values at a head (the re-check before submitting, docs/protocol.md §10). */
 export async function readDifficulty(api, blockHash, netuid) {
   const at = await api.at(blockHash);
   const q = at.query.subtensorModule;
@@ -114,7 +114,7 @@ export async function readDifficulty(api, blockHash, netuid) {
 export const hasPowRegister = (api) => Boolean(api.tx.subtensorModule?.powRegister);
 
 /**
- * The call, as the chain's own end-to-end test builds it (SPEC §10):
+ * The call, as the chain's own end-to-end test builds it (docs/protocol.md §10):
  * powRegister(netuid, work_block, nonce, work, hotkey), work the 32 seal bytes.
  */
 export function powRegisterCall(api, { netuid, hotkey }, solution) {

@@ -96,7 +96,7 @@ export async function keypairFromKeyfile(keyring, path, { passwordEnv, flag, log
 }
 
 /**
- * A keyfile's ss58Address, checked: SS58 with network prefix 42 (SPEC §5, as btpow takes it) and a
+ * A keyfile's ss58Address, checked: SS58 with network prefix 42 (docs/protocol.md §5, as btpow takes it) and a
  * valid checksum. Returns it re-encoded; throws UsageError naming the file.
  */
 export function checkedAddress(address, path, flag) {

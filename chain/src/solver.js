@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { EventEmitter } from 'node:events';
 
 /**
- * Only these keys go into a job line; the solver refuses unknown keys. A v1 job (SPEC §10, seal
+ * Only these keys go into a job line; the solver refuses unknown keys. A v1 job (docs/protocol.md §10, seal
  * 'v1') carries netuid, hotkey and coldkey instead of account and rule (v1 is read le only).
  */
 export function jobLine({ seal, blockNumber, blockHash, account, netuid, hotkey, coldkey, difficulty, rule, count = 1 }) {
@@ -128,7 +128,7 @@ export class Solver extends EventEmitter {
       coldkey: obj.coldkey,
       netuid: obj.netuid,
       nonce,
-      // SPEC §10: the v1 call's `work` is the 32 seal bytes.
+      // docs/protocol.md §10: the v1 call's `work` is the 32 seal bytes.
       seal: v1 ? (obj.work ?? obj.seal) : obj.seal,
       rule: obj.rule,
       backend: obj.backend,

@@ -7,7 +7,7 @@ import { dispatchErrorName, formatEvents, poolErrorName, explain } from './error
 import { withTimeout } from './connection.js';
 
 // Mortal-era length in blocks: long enough to get into a block, short enough that a lost
-// transaction cannot land much later (the work itself is only good for two blocks, SPEC §4).
+// transaction cannot land much later (the work itself is only good for two blocks, docs/protocol.md §4).
 export const ERA_PERIOD = 8;
 
 /**
@@ -80,7 +80,7 @@ export function makeSubmitter({ link, pair, buildCall, successEvent, profile, he
         const best = heads.best;
         bornAt = best.number;
         const { era, blockHash } = eraFor(api, best);
-        // SPEC §10: pow_register is fee-free; no tip on any call.
+        // docs/protocol.md §10: pow_register is fee-free; no tip on any call.
         tx = await tx.signAsync(pair, { nonce, era, blockHash, tip: 0 });
         localNonce = nonce + 1n;
       }

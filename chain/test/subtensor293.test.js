@@ -10,7 +10,7 @@ import { passes, v1Prefix, v1Seal } from './support/seals.js';
 
 const JS_SOLVER = join(PACKAGE_DIR, 'test', 'support', 'js-solver.js');
 
-/** Whether this btpow solves v1 jobs (SPEC §10); until it does, the JS test solver stands in. */
+/** Whether this btpow solves v1 jobs (docs/protocol.md §10); until it does, the JS test solver stands in. */
 function btpowHasV1() {
   const line = JSON.stringify({ seal: 'v1', block_number: 1, block_hash: `0x${'01'.repeat(32)}`, netuid: 1, hotkey: `0x${'02'.repeat(32)}`, coldkey: `0x${'03'.repeat(32)}`, difficulty: '2', count: 1 });
   const r = spawnSync(BTPOW, ['solve', '--jobs', '-', '--json', '--backend', 'cpu', '--threads', '1', '--quiet'], { input: `${line}\n`, encoding: 'utf8', timeout: 20000 });

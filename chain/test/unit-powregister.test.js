@@ -1,7 +1,7 @@
-// pow-register's decisions over plain values (SPEC §10): the difficulty bounds, the work-block
+// pow-register's decisions over plain values (docs/protocol.md §10): the difficulty bounds, the work-block
 // window, the hotkey's last PoW block, the per-block limit, the re-check before submitting; the v1
 // job line checked against an independent computation; the call built as the chain's own test
-// builds it; the JS test solver against SPEC §10's vectors.
+// builds it; the JS test solver against docs/protocol.md §10's vectors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -43,7 +43,7 @@ test('the work-block window: now − work_block in 1…2, and the hotkey\'s last
   assert.ok(!lastPowAllows(11, 10));
 });
 
-test('headDecision: each of SPEC §10\'s checks that storage can tell, in order', () => {
+test('headDecision: each of docs/protocol.md §10\'s checks that storage can tell, in order', () => {
   const at = { number: 20, netuid: 3, coldkeyHex: accountHex(ALICE) };
   assert.deepEqual(headDecision(reads(), at), { solve: 10_000n, note: undefined });
   assert.deepEqual(headDecision(reads(), { ...at, netuid: 0 }), { refuse: { error: 'RegistrationNotPermittedOnRootSubnet' } });
@@ -64,7 +64,7 @@ test('headDecision: each of SPEC §10\'s checks that storage can tell, in order'
   assert.deepEqual(headDecision(reads({ powAllowed: false, uid: 1 }), at), { refuse: { error: 'SubNetRegistrationDisabled' } });
 });
 
-test('every refusal of SPEC §10 is named with what to do', () => {
+test('every refusal of docs/protocol.md §10 is named with what to do', () => {
   const names = ['RegistrationNotPermittedOnRootSubnet', 'SubnetNotExists', 'SubNetRegistrationDisabled', 'HotKeyAlreadyRegisteredInSubNet',
     'NoNeuronIdAvailable', 'TooManyRegistrationsThisBlock', 'InvalidWorkBlock', 'InvalidSeal', 'InvalidDifficulty',
     'CannotUseSystemAccount', 'NonAssociatedColdKey', 'TooManyStakingHotkeys', 'PowRegisterUnavailable'];
@@ -101,7 +101,7 @@ test('the call is built as the chain\'s own test builds it: powRegister(netuid, 
   assert.deepEqual(calls, [[3, 41, 99n, work, BOB]]);
 });
 
-test('the JS test solver matches SPEC §10\'s vectors and finds a seal that passes', { timeout: 30000 }, async () => {
+test('the JS test solver matches docs/protocol.md §10\'s vectors and finds a seal that passes', { timeout: 30000 }, async () => {
   const prefix = Buffer.concat([Buffer.from('subtensor-pow-register-v1'), Buffer.from([1, 0]), Buffer.alloc(32, 1), Buffer.alloc(32, 2), Buffer.alloc(32, 3)]);
   assert.equal(v1Seal(prefix, 0n).toString('hex'), '7cdaced691a70795a7656ad9b76ef2c16b961686a14a790bcb22eed6226ef103');
   assert.equal(v1Seal(prefix, 1n).toString('hex'), 'c2291b632879447b6fe0785b0f25b5151c85a7e07df23a7860cf029e8a03f466');
