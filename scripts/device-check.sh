@@ -46,9 +46,9 @@ jobs=$(nproc)
 status=0
 
 # The kernel variants, in the order of their one list (the rows X(rotations, rounds_loop) of
-# BTPOW_CUDA_VARIANTS in cuda/variants.hpp), named as users write them (funnel, funnel-loop, ...).
-mapfile -t variants < <(sed -nE 's/^ *X\(([a-z]+), (true|false)\).*/\1 \2/p' cuda/variants.hpp |
-  awk '{ print $1 ($2 == "true" ? "-loop" : "") }')
+# BTPOW_CUDA_VARIANTS in cuda/variants.hpp, read by cuda/variants.cmake), named as users write
+# them (funnel, funnel-loop, ...).
+mapfile -t variants < <(cmake -P cuda/variants.cmake)
 if [ ${#variants[@]} -eq 0 ]; then
   echo "device-check: no kernel variants found in cuda/variants.hpp" >&2
   exit 1
