@@ -175,14 +175,15 @@ BTPOW_LANE std::uint32_t in_range_mask(std::uint64_t offset, std::uint64_t count
     return left >= static_cast<std::uint64_t>(width) ? (1u << width) - 1 : (1u << left) - 1;
 }
 
-// The lane set of group_scan.hpp. The two phases are kept out of line: fully unrolled, each
-// nearly fits the 32 KiB instruction cache on its own, the two together do not.
+// The lane set of group_scan.hpp. The two phases are kept out of line and run one after the
+// other over a group, so that only one of them needs the instruction cache at a time.
 struct Avx2Path {
     template <core::PlanKind Kind>
     using WidePlan = std::conditional_t<Kind == core::PlanKind::v1_range, BroadcastV1Range, BroadcastPlan>;
     using KeccakLanes = U64x4;
-    static constexpr std::uint64_t kShaWidth = 8;  // nonces per SHA-256 vector
-    static constexpr int kGroupBatches = 8;        // SHA-256 vectors per group
+    static constexpr std::uint64_t kShaWidth = 8;     // nonces per SHA-256 vector
+    static constexpr std::uint64_t kKeccakWidth = 4;  // nonces per Keccak vector
+    static constexpr int kGroupBatches = 8;           // SHA-256 vectors per group
 
     // SHA-256 of the 8 positions first .. first + 7, as Keccak input lanes: positions 0..3 in
     // halves[0], 4..7 in halves[1].
@@ -204,9 +205,11 @@ struct Avx2Path {
         digest_lanes(digest, halves);
     }
 
+    // The Keccak's rounds 1..22 as a loop: unrolled, its 36 KB overflow the instruction cache;
+    // as a loop it is a few kilobytes and the spills of its 25-lane state are the same.
     template <bool TopIsLe>
     [[gnu::noinline]] static U64x4 seal_top(const U64x4 (&lanes)[4]) {
-        return core::keccak_seal_top<TopIsLe>(lanes);
+        return core::keccak_seal_top<TopIsLe, /*RoundLoop=*/true>(lanes);
     }
 
     BTPOW_LANE static std::uint32_t candidates_of(U64x4 top, const core::Plan& plan) {

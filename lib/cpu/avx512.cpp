@@ -191,8 +191,9 @@ struct Avx512Path {
     template <core::PlanKind Kind>
     using WidePlan = std::conditional_t<Kind == core::PlanKind::v1_range, BroadcastV1Range, BroadcastPlan>;
     using KeccakLanes = U64x8;
-    static constexpr std::uint64_t kShaWidth = 16;  // nonces per SHA-256 vector
-    static constexpr int kGroupBatches = 4;         // SHA-256 vectors per group
+    static constexpr std::uint64_t kShaWidth = 16;    // nonces per SHA-256 vector
+    static constexpr std::uint64_t kKeccakWidth = 8;  // nonces per Keccak vector
+    static constexpr int kGroupBatches = 4;           // SHA-256 vectors per group
 
     // SHA-256 of the 16 positions first .. first + 15, as Keccak input lanes: positions 0..7 in
     // halves[0], 8..15 in halves[1].

@@ -25,11 +25,12 @@ namespace {
 // Path is a path file's lane set:
 //   WidePlan<Kind>, KeccakLanes           the broadcast Plan of a plan kind and the 64-bit
 //                                         Keccak lane type;
-//   kShaWidth, kGroupBatches              nonces per SHA-256 vector, SHA-256 vectors per group;
-//   seal_input_lanes<Kind>(wide_plan, first, halves)   SHA-256 of the kShaWidth positions from
-//                                         first, as two halves of Keccak input lanes (the lower
-//                                         positions in halves[0]);
-//   seal_top<TopIsLe>(lanes)              the seal's top words of one half;
+//   kShaWidth, kKeccakWidth, kGroupBatches   nonces per call of seal_input_lanes, nonces per
+//                                         Keccak vector, calls per group;
+//   seal_input_lanes<Kind>(wide_plan, first, parts)   SHA-256 of the kShaWidth positions from
+//                                         first, as kShaWidth / kKeccakWidth parts of Keccak
+//                                         input lanes (the lower positions in parts[0]);
+//   seal_top<TopIsLe>(lanes)              the seal's top words of one part;
 //   candidates_of(top, plan)              a mask, bit j set where lane j's top <= threshold.
 // The two phases are the path's own out-of-line functions: run one after the other over a
 // group, each fits the instruction cache where the two together would not.
@@ -38,7 +39,8 @@ std::size_t scan_groups(const core::Plan& plan, std::uint64_t start, std::uint64
     constexpr std::uint64_t kShaWidth = Path::kShaWidth;
     constexpr int kGroupBatches = Path::kGroupBatches;
     constexpr std::uint64_t kGroup = kShaWidth * kGroupBatches;
-    constexpr std::uint64_t kHalfWidth = kShaWidth / 2;
+    constexpr std::uint64_t kKeccakWidth = Path::kKeccakWidth;
+    constexpr int kParts = static_cast<int>(kShaWidth / kKeccakWidth);
     static_assert(kGroup == 64, "a group is one bit per nonce of a 64-bit hit mask");
 
     const typename Path::template WidePlan<Kind> wide_plan(plan);
@@ -47,15 +49,15 @@ std::size_t scan_groups(const core::Plan& plan, std::uint64_t start, std::uint64
         const std::uint64_t first = start + offset;
         const std::uint64_t left = count - offset;
         const int batches = left >= kGroup ? kGroupBatches : static_cast<int>((left + kShaWidth - 1) / kShaWidth);
-        typename Path::KeccakLanes lanes[kGroupBatches][2][4];
+        typename Path::KeccakLanes lanes[kGroupBatches][kParts][4];
         for (int b = 0; b < batches; ++b)
             Path::template seal_input_lanes<Kind>(wide_plan, first + kShaWidth * b, lanes[b]);
         std::uint64_t hits = 0;
         for (int b = 0; b < batches; ++b)
-            for (int half = 0; half < 2; ++half)
+            for (int part = 0; part < kParts; ++part)
                 hits |= static_cast<std::uint64_t>(
-                            Path::candidates_of(Path::template seal_top<TopIsLe>(lanes[b][half]), plan))
-                        << (kShaWidth * b + kHalfWidth * half);
+                            Path::candidates_of(Path::template seal_top<TopIsLe>(lanes[b][part]), plan))
+                        << (kShaWidth * b + kKeccakWidth * part);
         if (left < kGroup) hits &= (std::uint64_t{1} << left) - 1;
         if (hits != 0) found += store_hits(hits, first, out + found);
     }
