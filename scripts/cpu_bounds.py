@@ -10,8 +10,10 @@ import json
 import os
 import re
 import statistics
+import shutil
 import subprocess
 import sys
+import tempfile
 
 # Port rates on the machine the bounds were set on (Zen 5 VM; microbenchmarks in issue 24):
 # per cycle, vector logic/add 4, of them shifts/rotates/shuffles 2; 2 loads and 2 stores;
@@ -19,6 +21,7 @@ import sys
 RATES = {"valu": 4.0, "shift": 2.0, "load": 2.0, "store": 2.0, "scalar": 6.0, "dispatch": 8.0}
 SHA_CYCLES = {"sha256rnds2": 2.0, "sha256msg1": 1.0, "sha256msg2": 1.0}
 REFERENCE_GHZ = 3.15  # the issue's conversion to seals/s
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SHIFT_RE = re.compile(
     r"^v?p(sll|srl|sra|rol|ror|shuf|unpck|alignr|erm|broadcast|insr|extr|blendw)|^v(perm|shuf|insert|extract|"
@@ -54,7 +57,7 @@ def hot_functions(path, seal):
         return [("avx2", rf"scan_with_sha_ni<{pk}, {le}>\(", 4, {"body": True}),
                 ("avx2", rf"Avx2Path::seal_top<{le}>\(", 4, KECCAK_LOOP)]
     if path == "avx512":
-        return [("avx512", rf"Avx512Path::seal_input_lanes<{pk}>\(", 16, {}),
+        return [("avx512", rf"Avx512Path::seal_input_lanes<{pk}>\(", 32, {}),
                 ("avx512", rf"Avx512Path::seal_top<{le}>\(", 8, KECCAK_LOOP)]
     raise SystemExit(f"cpu_bounds.py: unknown path '{path}'")
 
@@ -175,8 +178,72 @@ def bound(per_seal):
     return terms[name], name, terms
 
 
-def measure(builds, paths, seals, rounds, nonces):
-    """{(build, path, seal): [cycles per seal]}, builds alternated round by round."""
+# Through the library's own front doors (the old seal only: neither takes a v1 job): one CPU
+# thread on one path, timed with the process's CPU clock (every thread of it) and converted to
+# cycles with the clock rate the reference loop measured in the bench run just before.
+PYTHON_SCAN = """
+import sys, time, btpow
+path, rule, nonces = sys.argv[1], sys.argv[2], int(sys.argv[3])
+job = btpow.Job(block_hash=bytes(range(32)), account=bytes(32), difficulty=1 << 20, rule=rule)
+btpow.scan(job, 0, 1 << 14, backend="cpu", threads=1, cpu_isa=path)
+begin = time.process_time()
+btpow.scan(job, 1 << 40, nonces, backend="cpu", threads=1, cpu_isa=path)
+print(time.process_time() - begin)
+"""
+C_API_SCAN = """
+import ctypes, sys, time
+class Job(ctypes.Structure):
+    _fields_ = [("block_number", ctypes.c_uint64), ("block_hash", ctypes.c_ubyte * 32),
+                ("account", ctypes.c_ubyte * 32), ("difficulty", ctypes.c_ubyte * 32), ("rule", ctypes.c_int)]
+class Options(ctypes.Structure):
+    _fields_ = [("backend", ctypes.c_int), ("cpu_threads", ctypes.c_uint), ("cpu_isa", ctypes.c_char_p),
+                ("cuda_devices", ctypes.c_void_p), ("cuda_device_count", ctypes.c_size_t),
+                ("cuda_batch_ms", ctypes.c_uint), ("has_nonce_start", ctypes.c_int), ("nonce_start", ctypes.c_uint64)]
+class Stats(ctypes.Structure):
+    _fields_ = [("hashes", ctypes.c_uint64), ("candidates", ctypes.c_uint64), ("compute_errors", ctypes.c_uint64),
+                ("seconds", ctypes.c_double), ("setup_seconds", ctypes.c_double)]
+lib = ctypes.CDLL(sys.argv[1])
+path, rule, nonces = sys.argv[2].encode(), {"le": 0, "be": 1}[sys.argv[3]], int(sys.argv[4])
+job = Job(rule=rule)
+job.difficulty[2] = 0x10  # d = 2^20, little-endian
+options = Options(backend=1, cpu_threads=1, cpu_isa=path)
+hits, found, stats = (ctypes.c_uint64 * 4096)(), ctypes.c_size_t(), Stats()
+def scan(start, count):
+    status = lib.btpow_scan(ctypes.byref(job), ctypes.c_uint64(start), ctypes.c_uint64(count), ctypes.byref(options),
+                            hits, ctypes.c_size_t(4096), ctypes.byref(found), ctypes.byref(stats))
+    if status != 0:
+        sys.exit(f"btpow_scan: status {status}")
+scan(0, 1 << 14)
+begin = time.process_time()
+scan(1 << 40, nonces)
+print(time.process_time() - begin)
+"""
+
+
+def front_door_seconds(kind, build, path, seal, nonces):
+    if kind == "python":
+        modules = glob.glob(os.path.join(build, "**", "_btpow*.so"), recursive=True)
+        if not modules:
+            raise SystemExit(f"cpu_bounds.py: no Python extension (_btpow*.so) under {build}")
+        # The package as pip lays it out: python/btpow's modules beside the build's extension.
+        package = os.path.join(tempfile.mkdtemp(prefix="cpu_bounds_"), "btpow")
+        shutil.copytree(os.path.join(ROOT, "python", "btpow"), package)
+        os.symlink(os.path.abspath(modules[0]), os.path.join(package, os.path.basename(modules[0])))
+        env = dict(os.environ, PYTHONPATH=os.path.dirname(package))
+        cmd = [sys.executable, "-c", PYTHON_SCAN, path, seal, str(nonces)]
+    else:
+        libs = glob.glob(os.path.join(build, "**", "libbtpow.so"), recursive=True)
+        if not libs:
+            raise SystemExit(f"cpu_bounds.py: no libbtpow.so under {build}")
+        env = os.environ
+        cmd = [sys.executable, "-c", C_API_SCAN, libs[0], path, seal, str(nonces)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    return float(out.split()[-1])
+
+
+def measure(builds, paths, seals, rounds, nonces, front_doors):
+    """{(build, path, seal): [cycles per seal]}, builds alternated round by round; front doors
+    ('python', 'capi') of the first build measured right after its bench run."""
     results = {}
     for r in range(rounds):
         for build in builds:
@@ -184,9 +251,16 @@ def measure(builds, paths, seals, rounds, nonces):
             cmd = [binary, "--cycles", f"--paths={','.join(paths)}", f"--seals={','.join(seals)}",
                    "--rounds=1", f"--nonces={nonces}"]
             out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            ghz = None
             for line in out.splitlines():
                 row = json.loads(line)
+                ghz = row["ghz_median"]
                 results.setdefault((build, row["path"], row["seal"]), []).append(row["cycles_median"])
+            for kind in front_doors if build == builds[0] else []:
+                for path in paths:
+                    for seal in (s for s in seals if s in ("le", "be")):
+                        seconds = front_door_seconds(kind, build, path, seal, nonces)
+                        results.setdefault((f"{kind}:{build}", path, seal), []).append(seconds * ghz * 1e9 / nonces)
         print(f"round {r + 1}/{rounds} done", file=sys.stderr)
     return results
 
@@ -199,6 +273,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (median reported)")
     parser.add_argument("--nonces", type=int, default=1 << 20, help="nonces per timed run")
     parser.add_argument("--static", action="store_true", help="disassembly only, measure nothing")
+    parser.add_argument("--front-doors", default="",
+                        help="also time the first build's 'python' extension and/or 'capi' (libbtpow.so), "
+                             "comma-separated (old seal only)")
     args = parser.parse_args()
     builds = args.build or ["build"]
     paths, seals = args.paths.split(","), args.seals.split(",")
@@ -212,22 +289,29 @@ def main():
             per_seal, parts = static_counts(builds[0], path, seal, cache)
             cycles, what, _ = bound(per_seal)
             rows.append((path, seal, per_seal, parts, cycles, what))
-    measured = {} if args.static else measure(builds, paths, seals, args.rounds, args.nonces)
+    front_doors = [d for d in args.front_doors.split(",") if d]
+    for d in front_doors:
+        if d not in ("python", "capi"):
+            raise SystemExit(f"cpu_bounds.py: --front-doors: unknown '{d}' (expected python, capi)")
+    measured = {} if args.static else measure(builds, paths, seals, args.rounds, args.nonces, front_doors)
+    columns = [] if args.static else builds + [f"{d}:{builds[0]}" for d in front_doors]
 
     print(f"{'path':9} {'seal':15} {'insn/seal':>9} {'(sha + keccak)':>20} {'stack':>6} {'bound':>6}  "
           f"{'bound is':28}", end="")
-    for b in ([] if args.static else builds):
-        print(f" | {os.path.basename(os.path.normpath(b))[:16]:>16}: cyc  M/s  of-bound", end="")
+    for b in columns:
+        print(f" | {os.path.basename(os.path.normpath(b))[:22]:>22}: cyc  M/s  of-bound", end="")
     print()
     for path, seal, per_seal, parts, cycles, what in rows:
         print(f"{path:9} {seal:15} {per_seal['total']:9.0f} {' + '.join(parts):>20} {per_seal.get('stack', 0):6.0f} "
               f"{cycles:6.0f}  {what:28}", end="")
-        for b in ([] if args.static else builds):
+        for b in columns:
             values = measured.get((b, path, seal), [])
-            if values:
+            if not values:
+                print(f" | {'':>36}", end="")
+            else:
                 med = statistics.median(values)
-                print(f" | {med:6.0f} ({min(values):.0f}-{max(values):.0f}) {REFERENCE_GHZ * 1e3 / med:5.1f} "
-                      f"{cycles / med:5.2f}", end="")
+                spread = f"({min(values):.0f}-{max(values):.0f})"
+                print(f" | {med:6.0f} {spread:>13} {REFERENCE_GHZ * 1e3 / med:5.1f} {cycles / med:5.2f}   ", end="")
         print()
 
 
