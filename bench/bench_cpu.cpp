@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "btpow/core/plan.hpp"
+#include "btpow/types.hpp"
 #include "lib/cpu/cpu.hpp"
 
 namespace {
@@ -211,7 +212,14 @@ int run_cycles(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc >= 2 && std::strcmp(argv[1], "--cycles") == 0) return run_cycles(argc, argv);
+    if (argc >= 2 && std::strcmp(argv[1], "--cycles") == 0) {
+        try {
+            return run_cycles(argc, argv);
+        } catch (const btpow::Error& e) {
+            std::fprintf(stderr, "btpow_bench_cpu --cycles: %s\n", e.what());
+            return 2;
+        }
+    }
     register_benchmarks();
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
