@@ -5,6 +5,7 @@ way every time. Several --build directories are measured alternately in one run 
 Usage and the model: docs/cpu-bounds.md."""
 
 import argparse
+import atexit
 import glob
 import json
 import os
@@ -220,16 +221,28 @@ print(time.process_time() - begin)
 """
 
 
+_packages = {}
+
+
+def python_package(extension):
+    """A directory holding the package as pip lays it out (python/btpow's modules beside the
+    build's extension), made once per run and removed at exit."""
+    if extension not in _packages:
+        where = tempfile.mkdtemp(prefix="cpu_bounds_")
+        atexit.register(shutil.rmtree, where, True)
+        package = os.path.join(where, "btpow")
+        shutil.copytree(os.path.join(ROOT, "python", "btpow"), package)
+        os.symlink(os.path.abspath(extension), os.path.join(package, os.path.basename(extension)))
+        _packages[extension] = where
+    return _packages[extension]
+
+
 def front_door_seconds(kind, build, path, seal, nonces):
     if kind == "python":
         modules = glob.glob(os.path.join(build, "**", "_btpow*.so"), recursive=True)
         if not modules:
             raise SystemExit(f"cpu_bounds.py: no Python extension (_btpow*.so) under {build}")
-        # The package as pip lays it out: python/btpow's modules beside the build's extension.
-        package = os.path.join(tempfile.mkdtemp(prefix="cpu_bounds_"), "btpow")
-        shutil.copytree(os.path.join(ROOT, "python", "btpow"), package)
-        os.symlink(os.path.abspath(modules[0]), os.path.join(package, os.path.basename(modules[0])))
-        env = dict(os.environ, PYTHONPATH=os.path.dirname(package))
+        env = dict(os.environ, PYTHONPATH=python_package(modules[0]))
         cmd = [sys.executable, "-c", PYTHON_SCAN, path, seal, str(nonces)]
     else:
         libs = glob.glob(os.path.join(build, "**", "libbtpow.so"), recursive=True)
