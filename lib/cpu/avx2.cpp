@@ -175,14 +175,15 @@ BTPOW_LANE std::uint32_t in_range_mask(std::uint64_t offset, std::uint64_t count
     return left >= static_cast<std::uint64_t>(width) ? (1u << width) - 1 : (1u << left) - 1;
 }
 
-// The lane set of group_scan.hpp. The two phases are kept out of line: fully unrolled, each
-// nearly fits the 32 KiB instruction cache on its own, the two together do not.
+// The lane set of group_scan.hpp. The two phases are kept out of line and run one after the
+// other over a group, so that only one of them needs the instruction cache at a time.
 struct Avx2Path {
     template <core::PlanKind Kind>
     using WidePlan = std::conditional_t<Kind == core::PlanKind::v1_range, BroadcastV1Range, BroadcastPlan>;
     using KeccakLanes = U64x4;
-    static constexpr std::uint64_t kShaWidth = 8;  // nonces per SHA-256 vector
-    static constexpr int kGroupBatches = 8;        // SHA-256 vectors per group
+    static constexpr std::uint64_t kShaWidth = 8;     // nonces per SHA-256 vector
+    static constexpr std::uint64_t kKeccakWidth = 4;  // nonces per Keccak vector
+    static constexpr int kGroupBatches = 8;           // SHA-256 vectors per group
 
     // SHA-256 of the 8 positions first .. first + 7, as Keccak input lanes: positions 0..3 in
     // halves[0], 4..7 in halves[1].
@@ -204,9 +205,11 @@ struct Avx2Path {
         digest_lanes(digest, halves);
     }
 
+    // The Keccak's rounds 1..22 as a loop: unrolled, its 36 KB overflow the instruction cache;
+    // as a loop it is a few kilobytes and the spills of its 25-lane state are the same.
     template <bool TopIsLe>
     [[gnu::noinline]] static U64x4 seal_top(const U64x4 (&lanes)[4]) {
-        return core::keccak_seal_top<TopIsLe>(lanes);
+        return core::keccak_seal_top<TopIsLe, /*RoundLoop=*/true>(lanes);
     }
 
     BTPOW_LANE static std::uint32_t candidates_of(U64x4 top, const core::Plan& plan) {
@@ -218,23 +221,34 @@ struct Avx2Path {
     }
 };
 
+// Keccak input lanes (Avx2Path order) of the 4 positions SHA-NI hashed into lanes_2_0, lanes_3_1.
+BTPOW_LANE void sha_ni_keccak_lanes(const __m128i (&lanes_2_0)[4], const __m128i (&lanes_3_1)[4], U64x4 (&lanes)[4]) {
+    lanes[0] = U64x4(_mm256_set_m128i(_mm_unpackhi_epi64(lanes_2_0[2], lanes_2_0[3]),
+                                      _mm_unpackhi_epi64(lanes_2_0[0], lanes_2_0[1])));
+    lanes[1] = U64x4(_mm256_set_m128i(_mm_unpackhi_epi64(lanes_3_1[2], lanes_3_1[3]),
+                                      _mm_unpackhi_epi64(lanes_3_1[0], lanes_3_1[1])));
+    lanes[2] = U64x4(_mm256_set_m128i(_mm_unpacklo_epi64(lanes_2_0[2], lanes_2_0[3]),
+                                      _mm_unpacklo_epi64(lanes_2_0[0], lanes_2_0[1])));
+    lanes[3] = U64x4(_mm256_set_m128i(_mm_unpacklo_epi64(lanes_3_1[2], lanes_3_1[3]),
+                                      _mm_unpacklo_epi64(lanes_3_1[0], lanes_3_1[1])));
+}
+
+// SHA-NI's rounds wait on the SHA unit and the Keccak's on the vector pipes; hashing the next 4
+// positions just before the current 4 positions' Keccak, with no dependency between the two,
+// lets the core run them at once where the two phases meet.
 template <core::PlanKind Kind, bool TopIsLe>
 std::size_t scan_with_sha_ni(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
     constexpr int kWidth = 4;
     const ShaNiPlan sha_plan = make_sha_ni_plan(plan);
     std::size_t found = 0;
+    __m128i lanes_2_0[kWidth], lanes_3_1[kWidth];
+    sha_ni_seal_lanes<Kind>(sha_plan, start, lanes_2_0, lanes_3_1);
     for (std::uint64_t offset = 0; offset < count; offset += kWidth) {
         const std::uint64_t first = start + offset;
-        __m128i lanes_2_0[kWidth], lanes_3_1[kWidth];
-        sha_ni_seal_lanes<Kind>(sha_plan, first, lanes_2_0, lanes_3_1);
-        const U64x4 lanes[4] = {U64x4(_mm256_set_m128i(_mm_unpackhi_epi64(lanes_2_0[2], lanes_2_0[3]),
-                                                       _mm_unpackhi_epi64(lanes_2_0[0], lanes_2_0[1]))),
-                                U64x4(_mm256_set_m128i(_mm_unpackhi_epi64(lanes_3_1[2], lanes_3_1[3]),
-                                                       _mm_unpackhi_epi64(lanes_3_1[0], lanes_3_1[1]))),
-                                U64x4(_mm256_set_m128i(_mm_unpacklo_epi64(lanes_2_0[2], lanes_2_0[3]),
-                                                       _mm_unpacklo_epi64(lanes_2_0[0], lanes_2_0[1]))),
-                                U64x4(_mm256_set_m128i(_mm_unpacklo_epi64(lanes_3_1[2], lanes_3_1[3]),
-                                                       _mm_unpacklo_epi64(lanes_3_1[0], lanes_3_1[1])))};
+        U64x4 lanes[4];
+        sha_ni_keccak_lanes(lanes_2_0, lanes_3_1, lanes);
+        // The last pass hashes 4 positions past the range; they are never read.
+        sha_ni_seal_lanes<Kind>(sha_plan, first + kWidth, lanes_2_0, lanes_3_1);
         const std::uint32_t hits =
             Avx2Path::candidates_of(Avx2Path::seal_top<TopIsLe>(lanes), plan) & in_range_mask(offset, count, kWidth);
         if (hits != 0) found += store_hits(hits, first, out + found);

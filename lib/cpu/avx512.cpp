@@ -64,6 +64,41 @@ BTPOW_LANE U32x16 maj(U32x16 a, U32x16 b, U32x16 c) {
     return U32x16(_mm512_ternarylogic_epi32(a.v, b.v, c.v, kTernMajority));
 }
 
+// Two SHA-256 vectors (32 nonces) advanced in step: one vector's rounds form a single chain of
+// dependent instructions, so alone it leaves the vector pipes idle between them; two independent
+// chains interleaved fill them. A plan's broadcast words convert by duplication.
+struct U32x16x2 {
+    __m512i lo, hi;
+    U32x16x2() = default;
+    BTPOW_LANE U32x16x2(std::uint32_t x) : lo(_mm512_set1_epi32(static_cast<int>(x))), hi(lo) {}
+    BTPOW_LANE explicit U32x16x2(U32x16 x) : lo(x.v), hi(x.v) {}
+    BTPOW_LANE U32x16x2(U32x16 low, U32x16 high) : lo(low.v), hi(high.v) {}
+    BTPOW_LANE U32x16 low() const { return U32x16(lo); }
+    BTPOW_LANE U32x16 high() const { return U32x16(hi); }
+};
+BTPOW_LANE U32x16x2 operator+(U32x16x2 a, U32x16x2 b) { return {a.low() + b.low(), a.high() + b.high()}; }
+BTPOW_LANE U32x16x2 operator^(U32x16x2 a, U32x16x2 b) { return {a.low() ^ b.low(), a.high() ^ b.high()}; }
+BTPOW_LANE U32x16x2 operator&(U32x16x2 a, U32x16x2 b) { return {a.low() & b.low(), a.high() & b.high()}; }
+BTPOW_LANE U32x16x2 operator|(U32x16x2 a, U32x16x2 b) { return {a.low() | b.low(), a.high() | b.high()}; }
+BTPOW_LANE U32x16x2 operator~(U32x16x2 a) { return {~a.low(), ~a.high()}; }
+template <int N>
+BTPOW_LANE U32x16x2 rotr32(U32x16x2 x) {
+    return {rotr32<N>(x.low()), rotr32<N>(x.high())};
+}
+template <int N>
+BTPOW_LANE U32x16x2 shr32(U32x16x2 x) {
+    return {shr32<N>(x.low()), shr32<N>(x.high())};
+}
+BTPOW_LANE U32x16x2 xor3(U32x16x2 a, U32x16x2 b, U32x16x2 c) {
+    return {xor3(a.low(), b.low(), c.low()), xor3(a.high(), b.high(), c.high())};
+}
+BTPOW_LANE U32x16x2 ch(U32x16x2 e, U32x16x2 f, U32x16x2 g) {
+    return {ch(e.low(), f.low(), g.low()), ch(e.high(), f.high(), g.high())};
+}
+BTPOW_LANE U32x16x2 maj(U32x16x2 a, U32x16x2 b, U32x16x2 c) {
+    return {maj(a.low(), b.low(), c.low()), maj(a.high(), b.high(), c.high())};
+}
+
 // Eight 64-bit Keccak lanes, one nonce per SIMD lane.
 struct U64x8 {
     __m512i v;
@@ -172,51 +207,63 @@ BTPOW_LANE void nonce_words(std::uint64_t first, U32x16& w0, U32x16& w1) {
 }
 
 // core::digest_lanes for 16 nonces: lane i = bswap32(d[2i]) | bswap32(d[2i + 1]) << 32, nonces
-// 0..7 into halves[0][i], 8..15 into halves[1][i].
-BTPOW_LANE void digest_lanes(const U32x16 (&digest)[8], U64x8 (&halves)[2][4]) {
+// 0..7 into lower[i], 8..15 into upper[i].
+BTPOW_LANE void digest_lanes(const U32x16 (&digest)[8], U64x8 (&lower)[4], U64x8 (&upper)[4]) {
     const __m512i pick_first = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     const __m512i pick_second = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
     for (int i = 0; i < 4; ++i) {
         const __m512i even = bswap32_lanes(digest[2 * i].v);
         const __m512i odd = bswap32_lanes(digest[2 * i + 1].v);
-        halves[0][i] = U64x8(_mm512_permutex2var_epi32(even, pick_first, odd));
-        halves[1][i] = U64x8(_mm512_permutex2var_epi32(even, pick_second, odd));
+        lower[i] = U64x8(_mm512_permutex2var_epi32(even, pick_first, odd));
+        upper[i] = U64x8(_mm512_permutex2var_epi32(even, pick_second, odd));
     }
 }
 
-// The lane set of group_scan.hpp. The two phases are kept out of line: fully unrolled, each
-// fits the 32 KiB instruction cache on its own, the two together do not (BENCHMARKS.md has the
-// difference).
+// The lane set of group_scan.hpp. The two phases are kept out of line and run one after the
+// other over a group, so that only one of them needs the instruction cache at a time.
 struct Avx512Path {
     template <core::PlanKind Kind>
     using WidePlan = std::conditional_t<Kind == core::PlanKind::v1_range, BroadcastV1Range, BroadcastPlan>;
     using KeccakLanes = U64x8;
-    static constexpr std::uint64_t kShaWidth = 16;  // nonces per SHA-256 vector
-    static constexpr int kGroupBatches = 4;         // SHA-256 vectors per group
+    static constexpr std::uint64_t kShaWidth = 32;    // nonces per call of seal_input_lanes
+    static constexpr std::uint64_t kKeccakWidth = 8;  // nonces per Keccak vector
+    static constexpr int kGroupBatches = 2;           // calls of seal_input_lanes per group
 
-    // SHA-256 of the 16 positions first .. first + 15, as Keccak input lanes: positions 0..7 in
-    // halves[0], 8..15 in halves[1].
+    // SHA-256 of the 32 positions first .. first + 31 as two interleaved 16-nonce vectors, as
+    // Keccak input lanes: positions 8j .. 8j + 7 in parts[j].
     template <core::PlanKind Kind>
     [[gnu::noinline]] static void seal_input_lanes(const WidePlan<Kind>& wide_plan, std::uint64_t first,
-                                                   U64x8 (&halves)[2][4]) {
-        U32x16 digest[8];
+                                                   U64x8 (&parts)[4][4]) {
+        U32x16x2 digest[8];
         if constexpr (Kind == core::PlanKind::old_seal) {
-            U32x16 w0, w1;
-            nonce_words(first, w0, w1);
-            core::sha256_pre_seal(wide_plan, w0, w1, digest);
+            U32x16 w0_low, w1_low, w0_high, w1_high;
+            nonce_words(first, w0_low, w1_low);
+            nonce_words(first + 16, w0_high, w1_high);
+            core::sha256_pre_seal(wide_plan, U32x16x2(w0_low, w0_high), U32x16x2(w1_low, w1_high), digest);
         } else if constexpr (Kind == core::PlanKind::v1_search) {
-            core::sha256_v1_last_block(wide_plan, v1_search_word0(first), digest);
+            core::sha256_v1_last_block(wide_plan, U32x16x2(v1_search_word0(first), v1_search_word0(first + 16)),
+                                       digest);
         } else {
-            U32x16 w14, w15;
-            v1_middle_words(wide_plan.w14_prefix, first, w14, w15);
-            core::sha256_v1_payload(wide_plan.middle, wide_plan.last, wide_plan.midstate, w14, w15, digest);
+            U32x16 w14_low, w15_low, w14_high, w15_high;
+            v1_middle_words(wide_plan.w14_prefix, first, w14_low, w15_low);
+            v1_middle_words(wide_plan.w14_prefix, first + 16, w14_high, w15_high);
+            core::sha256_v1_payload(wide_plan.middle, wide_plan.last, wide_plan.midstate, U32x16x2(w14_low, w14_high),
+                                    U32x16x2(w15_low, w15_high), digest);
         }
-        digest_lanes(digest, halves);
+        U32x16 low[8], high[8];
+        for (int i = 0; i < 8; ++i) {
+            low[i] = digest[i].low();
+            high[i] = digest[i].high();
+        }
+        digest_lanes(low, parts[0], parts[1]);
+        digest_lanes(high, parts[2], parts[3]);
     }
 
+    // The Keccak's rounds 1..22 as a loop: a few kilobytes of hot code instead of 17 KB, no
+    // slower, and far less dependent on where the linker places it (BENCHMARKS.md).
     template <bool TopIsLe>
     [[gnu::noinline]] static U64x8 seal_top(const U64x8 (&lanes)[4]) {
-        return core::keccak_seal_top<TopIsLe>(lanes);
+        return core::keccak_seal_top<TopIsLe, /*RoundLoop=*/true>(lanes);
     }
 
     BTPOW_LANE static __mmask8 candidates_of(U64x8 top, const core::Plan& plan) {

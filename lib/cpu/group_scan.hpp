@@ -1,5 +1,5 @@
 // The group loop shared by the wide SIMD paths (avx2, avx512): 64 nonces per group, SHA-256 of
-// the whole group first, then the seal's Keccak, one bit per nonce in a hit mask. Included only
+// the whole group before its Keccak, one bit per nonce in a hit mask. Included only
 // by path files; everything here has internal linkage, so each path gets its own copy built
 // with its own instruction-set flags and no other translation unit can link to it.
 #pragma once
@@ -25,39 +25,55 @@ namespace {
 // Path is a path file's lane set:
 //   WidePlan<Kind>, KeccakLanes           the broadcast Plan of a plan kind and the 64-bit
 //                                         Keccak lane type;
-//   kShaWidth, kGroupBatches              nonces per SHA-256 vector, SHA-256 vectors per group;
-//   seal_input_lanes<Kind>(wide_plan, first, halves)   SHA-256 of the kShaWidth positions from
-//                                         first, as two halves of Keccak input lanes (the lower
-//                                         positions in halves[0]);
-//   seal_top<TopIsLe>(lanes)              the seal's top words of one half;
+//   kShaWidth, kKeccakWidth, kGroupBatches   nonces per call of seal_input_lanes, nonces per
+//                                         Keccak vector, calls per group;
+//   seal_input_lanes<Kind>(wide_plan, first, parts)   SHA-256 of the kShaWidth positions from
+//                                         first, as kShaWidth / kKeccakWidth parts of Keccak
+//                                         input lanes (the lower positions in parts[0]);
+//   seal_top<TopIsLe>(lanes)              the seal's top words of one part;
 //   candidates_of(top, plan)              a mask, bit j set where lane j's top <= threshold.
-// The two phases are the path's own out-of-line functions: run one after the other over a
-// group, each fits the instruction cache where the two together would not.
+// The two phases are the path's own out-of-line functions, each a small loop body or one
+// straight run of code, so that both together stay within the instruction cache.
 template <class Path, core::PlanKind Kind, bool TopIsLe>
 std::size_t scan_groups(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
     constexpr std::uint64_t kShaWidth = Path::kShaWidth;
     constexpr int kGroupBatches = Path::kGroupBatches;
     constexpr std::uint64_t kGroup = kShaWidth * kGroupBatches;
-    constexpr std::uint64_t kHalfWidth = kShaWidth / 2;
+    constexpr std::uint64_t kKeccakWidth = Path::kKeccakWidth;
+    constexpr int kParts = static_cast<int>(kShaWidth / kKeccakWidth);
     static_assert(kGroup == 64, "a group is one bit per nonce of a 64-bit hit mask");
 
     const typename Path::template WidePlan<Kind> wide_plan(plan);
+    const auto batches_from = [count](std::uint64_t offset) {
+        const std::uint64_t left = count - offset;
+        return left >= kGroup ? kGroupBatches : static_cast<int>((left + kShaWidth - 1) / kShaWidth);
+    };
+    // Two groups in flight: the SHA-256 of the next group is interleaved, call by call, with the
+    // Keccak of this one. Neither depends on the other, so where one phase waits on a dependency
+    // chain the other's instructions, next to it in the stream, fill the pipes.
+    typename Path::KeccakLanes lanes[2][kGroupBatches][kParts][4];
+    int current = 0;
+    for (int b = 0; b < batches_from(0); ++b)
+        Path::template seal_input_lanes<Kind>(wide_plan, start + kShaWidth * b, lanes[0][b]);
     std::size_t found = 0;
     for (std::uint64_t offset = 0; offset < count; offset += kGroup) {
         const std::uint64_t first = start + offset;
         const std::uint64_t left = count - offset;
-        const int batches = left >= kGroup ? kGroupBatches : static_cast<int>((left + kShaWidth - 1) / kShaWidth);
-        typename Path::KeccakLanes lanes[kGroupBatches][2][4];
-        for (int b = 0; b < batches; ++b)
-            Path::template seal_input_lanes<Kind>(wide_plan, first + kShaWidth * b, lanes[b]);
+        const int batches = batches_from(offset);
+        // Only the last group is partial, so the next group never has more batches than this one.
+        const int next_batches = left > kGroup ? batches_from(offset + kGroup) : 0;
         std::uint64_t hits = 0;
-        for (int b = 0; b < batches; ++b)
-            for (int half = 0; half < 2; ++half)
+        for (int b = 0; b < batches; ++b) {
+            if (b < next_batches)
+                Path::template seal_input_lanes<Kind>(wide_plan, first + kGroup + kShaWidth * b, lanes[current ^ 1][b]);
+            for (int part = 0; part < kParts; ++part)
                 hits |= static_cast<std::uint64_t>(
-                            Path::candidates_of(Path::template seal_top<TopIsLe>(lanes[b][half]), plan))
-                        << (kShaWidth * b + kHalfWidth * half);
+                            Path::candidates_of(Path::template seal_top<TopIsLe>(lanes[current][b][part]), plan))
+                        << (kShaWidth * b + kKeccakWidth * part);
+        }
         if (left < kGroup) hits &= (std::uint64_t{1} << left) - 1;
         if (hits != 0) found += store_hits(hits, first, out + found);
+        current ^= 1;
     }
     return found;
 }

@@ -1,0 +1,332 @@
+#!/usr/bin/env python3
+"""Per CPU path: instructions per seal from the disassembly, the port-rate bound they imply, and
+the measured cycles per seal (btpow_bench_cpu --cycles), so a change to a path is judged the same
+way every time. Several --build directories are measured alternately in one run (placement).
+Usage and the model: docs/cpu-bounds.md."""
+
+import argparse
+import atexit
+import glob
+import json
+import os
+import re
+import statistics
+import shutil
+import subprocess
+import sys
+import tempfile
+
+# Port rates on the machine the bounds were set on (Zen 5 VM; microbenchmarks in issue 24):
+# per cycle, vector logic/add 4, of them shifts/rotates/shuffles 2; 2 loads and 2 stores;
+# sha256rnds2 one per 2 cycles. Scalar ALU and dispatch widths are Zen 5's documented ones.
+RATES = {"valu": 4.0, "shift": 2.0, "load": 2.0, "store": 2.0, "scalar": 6.0, "dispatch": 8.0}
+SHA_CYCLES = {"sha256rnds2": 2.0, "sha256msg1": 1.0, "sha256msg2": 1.0}
+REFERENCE_GHZ = 3.15  # the issue's conversion to seals/s
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+SHIFT_RE = re.compile(
+    r"^v?p(sll|srl|sra|rol|ror|shuf|unpck|alignr|erm|broadcast|insr|extr|blendw)|^v(perm|shuf|insert|extract|"
+    r"broadcast|pbroadcast|alignr|pmovzx|pmovsx|pcompress|pexpand)|^(psrldq|pslldq|vpsrldq|vpslldq)")
+VECTOR_RE = re.compile(r"^v|^p[a-z]|^movdq|^movq$|^movd$")
+MOVE_RE = re.compile(r"^v?mov(dq[au]|dqa64|dqu64|dqa32|dqu32|dqu8|aps|ups|apd|upd|q|d)$|^mov$|^movabs$")
+
+SEALS = {  # seal name -> (PlanKind value, TopIsLe)
+    "le": (0, "true"),
+    "be": (0, "false"),
+    "v1": (1, "true"),
+    "v1-nonce-order": (2, "true"),
+}
+
+
+def hot_functions(path, seal):
+    """(object file stem, demangled-name regex, nonces per pass, loop trips) of a path's hot code.
+
+    Loop trips: how many times each loop the disassembly shows runs per call, in address order
+    (a loop not listed runs once); 'body' counts only the first loop's body (a scan function
+    whose loop handles `nonces` per pass)."""
+    kind, le = SEALS[seal]
+    pk = rf"\(btpow::core::PlanKind\){kind}"
+    if path == "scalar" or (path == "sha" and seal == "v1-nonce-order"):
+        return [("scalar", rf"::seal_input_lanes<{pk}>\(", 1, {}), ("scalar", rf"::seal_top<{le}>\(", 1, KECCAK_LOOP)]
+    if path == "sha":
+        return [("sha_ni", rf"::scan<{pk}, {le}>\(", 2, {"body": True}),
+                ("sha_ni", rf"::seal_top<{le}>\(", 1, KECCAK_LOOP)]
+    if path == "avx2" or (path == "avx2+sha" and seal == "v1-nonce-order"):
+        return [("avx2", rf"Avx2Path::seal_input_lanes<{pk}>\(", 8, {}),
+                ("avx2", rf"Avx2Path::seal_top<{le}>\(", 4, KECCAK_LOOP)]
+    if path == "avx2+sha":
+        return [("avx2", rf"scan_with_sha_ni<{pk}, {le}>\(", 4, {"body": True}),
+                ("avx2", rf"Avx2Path::seal_top<{le}>\(", 4, KECCAK_LOOP)]
+    if path == "avx512":
+        return [("avx512", rf"Avx512Path::seal_input_lanes<{pk}>\(", 32, {}),
+                ("avx512", rf"Avx512Path::seal_top<{le}>\(", 8, KECCAK_LOOP)]
+    raise SystemExit(f"cpu_bounds.py: unknown path '{path}'")
+
+
+# The seal's Keccak as a loop: 11 passes of two rounds (keccak_seal_rounds with RoundLoop).
+KECCAK_LOOP = {"trips": [11]}
+
+
+def find_object(build, stem):
+    hits = sorted(glob.glob(os.path.join(build, "**", "cpu", f"{stem}.cpp.o"), recursive=True))
+    if not hits:
+        raise SystemExit(f"cpu_bounds.py: no {stem}.cpp.o under {build} (build it first)")
+    return hits[0]
+
+
+def disassemble(obj):
+    """{demangled function name: [(address, mnemonic, operands)]}"""
+    out = subprocess.run(["objdump", "-d", "-C", "-M", "intel", "--no-show-raw-insn", obj],
+                         check=True, capture_output=True, text=True).stdout
+    functions, current = {}, None
+    for line in out.splitlines():
+        m = re.match(r"^[0-9a-f]+ <(.*)>:$", line)
+        if m:
+            current = functions.setdefault(m.group(1), [])
+            continue
+        m = re.match(r"^\s+([0-9a-f]+):\s+(\S+)\s*(.*)$", line)
+        if m and current is not None:
+            mnemonic, operands = m.group(2), m.group(3)
+            if mnemonic in ("nop", "nopw", "nopl", "xchg", "cs", "data16") or mnemonic.startswith("nop"):
+                continue
+            current.append((int(m.group(1), 16), mnemonic, operands))
+    return functions
+
+
+def loops_of(code):
+    """[(first index, last index)] of each backward branch's body, in address order."""
+    index = {addr: i for i, (addr, _, _) in enumerate(code)}
+    loops = []
+    for i, (addr, mnemonic, operands) in enumerate(code):
+        if mnemonic.startswith("j"):
+            m = re.match(r"^([0-9a-f]+)\s", operands + " ")
+            if m and int(m.group(1), 16) < addr and int(m.group(1), 16) in index:
+                loops.append((index[int(m.group(1), 16)], i))
+    return sorted(loops)
+
+
+def classify(mnemonic, operands):
+    """Counts one instruction into the model's classes."""
+    classes = {"total": 1}
+    memory = "PTR [" in operands or "[r" in operands
+    dest_memory = memory and operands.split(",")[0].find("[") >= 0
+    if mnemonic in SHA_CYCLES:
+        classes["sha"] = SHA_CYCLES[mnemonic]
+    elif MOVE_RE.match(mnemonic):
+        pass  # a register move is eliminated; a memory move is only a load or a store
+    elif SHIFT_RE.match(mnemonic):
+        classes["shift"] = 1
+        classes["valu"] = 1
+    elif VECTOR_RE.match(mnemonic) and not mnemonic.startswith("pop") and not mnemonic.startswith("push"):
+        classes["valu"] = 1
+    elif not mnemonic.startswith("j") and mnemonic not in ("ret", "call", "vzeroupper"):
+        classes["scalar"] = 1
+    if memory and not mnemonic.startswith("lea"):
+        if dest_memory:
+            classes["store"] = 1
+        else:
+            classes["load"] = 1
+        if "rsp" in operands or "rbp" in operands:
+            classes["stack"] = 1
+    return classes
+
+
+def count_function(code, spec):
+    loops = loops_of(code)
+    weights = [1.0] * len(code)
+    if spec.get("body"):
+        if not loops:
+            raise SystemExit("cpu_bounds.py: expected a loop in a scan function")
+        first, last = max(loops, key=lambda l: l[1] - l[0])
+        weights = [1.0 if first <= i <= last else 0.0 for i in range(len(code))]
+    for trips, (first, last) in zip(spec.get("trips", []), loops):
+        for i in range(first, last + 1):
+            weights[i] *= trips
+    totals = {}
+    for w, (_, mnemonic, operands) in zip(weights, code):
+        for k, v in classify(mnemonic, operands).items():
+            totals[k] = totals.get(k, 0.0) + w * v
+    return totals, len(loops)
+
+
+def static_counts(build, path, seal, cache):
+    per_seal, parts = {}, []
+    for stem, pattern, nonces, spec in hot_functions(path, seal):
+        obj = find_object(build, stem)
+        if obj not in cache:
+            cache[obj] = disassemble(obj)
+        matches = [name for name in cache[obj] if re.search(pattern, name)]
+        if len(matches) != 1:
+            raise SystemExit(f"cpu_bounds.py: {len(matches)} functions match {pattern} in {obj}: {matches[:4]}")
+        totals, loops = count_function(cache[obj][matches[0]], spec)
+        parts.append(f"{round(totals['total'] / nonces)}" + (f" (loop x{spec['trips'][0]})" if loops and spec.get("trips") else ""))
+        for k, v in totals.items():
+            per_seal[k] = per_seal.get(k, 0.0) + v / nonces
+    return per_seal, parts
+
+
+def bound(per_seal):
+    terms = {
+        "vector ALU (4/cycle)": per_seal.get("valu", 0) / RATES["valu"],
+        "shifts/shuffles (2/cycle)": per_seal.get("shift", 0) / RATES["shift"],
+        "loads (2/cycle)": per_seal.get("load", 0) / RATES["load"],
+        "stores (2/cycle)": per_seal.get("store", 0) / RATES["store"],
+        "scalar ALU (6/cycle)": per_seal.get("scalar", 0) / RATES["scalar"],
+        "sha256rnds2 (1 per 2 cycles)": per_seal.get("sha", 0),
+        "dispatch (8/cycle)": per_seal.get("total", 0) / RATES["dispatch"],
+    }
+    name = max(terms, key=terms.get)
+    return terms[name], name, terms
+
+
+# Through the library's own front doors (the old seal only: neither takes a v1 job): one CPU
+# thread on one path, timed with the process's CPU clock (every thread of it) and converted to
+# cycles with the clock rate the reference loop measured in the bench run just before.
+PYTHON_SCAN = """
+import sys, time, btpow
+path, rule, nonces = sys.argv[1], sys.argv[2], int(sys.argv[3])
+job = btpow.Job(block_hash=bytes(range(32)), account=bytes(32), difficulty=1 << 20, rule=rule)
+btpow.scan(job, 0, 1 << 14, backend="cpu", threads=1, cpu_isa=path)
+begin = time.process_time()
+btpow.scan(job, 1 << 40, nonces, backend="cpu", threads=1, cpu_isa=path)
+print(time.process_time() - begin)
+"""
+C_API_SCAN = """
+import ctypes, sys, time
+class Job(ctypes.Structure):
+    _fields_ = [("block_number", ctypes.c_uint64), ("block_hash", ctypes.c_ubyte * 32),
+                ("account", ctypes.c_ubyte * 32), ("difficulty", ctypes.c_ubyte * 32), ("rule", ctypes.c_int)]
+class Options(ctypes.Structure):
+    _fields_ = [("backend", ctypes.c_int), ("cpu_threads", ctypes.c_uint), ("cpu_isa", ctypes.c_char_p),
+                ("cuda_devices", ctypes.c_void_p), ("cuda_device_count", ctypes.c_size_t),
+                ("cuda_batch_ms", ctypes.c_uint), ("has_nonce_start", ctypes.c_int), ("nonce_start", ctypes.c_uint64)]
+class Stats(ctypes.Structure):
+    _fields_ = [("hashes", ctypes.c_uint64), ("candidates", ctypes.c_uint64), ("compute_errors", ctypes.c_uint64),
+                ("seconds", ctypes.c_double), ("setup_seconds", ctypes.c_double)]
+lib = ctypes.CDLL(sys.argv[1])
+path, rule, nonces = sys.argv[2].encode(), {"le": 0, "be": 1}[sys.argv[3]], int(sys.argv[4])
+job = Job(rule=rule)
+job.difficulty[2] = 0x10  # d = 2^20, little-endian
+options = Options(backend=1, cpu_threads=1, cpu_isa=path)
+hits, found, stats = (ctypes.c_uint64 * 4096)(), ctypes.c_size_t(), Stats()
+def scan(start, count):
+    status = lib.btpow_scan(ctypes.byref(job), ctypes.c_uint64(start), ctypes.c_uint64(count), ctypes.byref(options),
+                            hits, ctypes.c_size_t(4096), ctypes.byref(found), ctypes.byref(stats))
+    if status != 0:
+        sys.exit(f"btpow_scan: status {status}")
+scan(0, 1 << 14)
+begin = time.process_time()
+scan(1 << 40, nonces)
+print(time.process_time() - begin)
+"""
+
+
+_packages = {}
+
+
+def python_package(extension):
+    """A directory holding the package as pip lays it out (python/btpow's modules beside the
+    build's extension), made once per run and removed at exit."""
+    if extension not in _packages:
+        where = tempfile.mkdtemp(prefix="cpu_bounds_")
+        atexit.register(shutil.rmtree, where, True)
+        package = os.path.join(where, "btpow")
+        shutil.copytree(os.path.join(ROOT, "python", "btpow"), package)
+        os.symlink(os.path.abspath(extension), os.path.join(package, os.path.basename(extension)))
+        _packages[extension] = where
+    return _packages[extension]
+
+
+def front_door_seconds(kind, build, path, seal, nonces):
+    if kind == "python":
+        modules = glob.glob(os.path.join(build, "**", "_btpow*.so"), recursive=True)
+        if not modules:
+            raise SystemExit(f"cpu_bounds.py: no Python extension (_btpow*.so) under {build}")
+        env = dict(os.environ, PYTHONPATH=python_package(modules[0]))
+        cmd = [sys.executable, "-c", PYTHON_SCAN, path, seal, str(nonces)]
+    else:
+        libs = glob.glob(os.path.join(build, "**", "libbtpow.so"), recursive=True)
+        if not libs:
+            raise SystemExit(f"cpu_bounds.py: no libbtpow.so under {build}")
+        env = os.environ
+        cmd = [sys.executable, "-c", C_API_SCAN, libs[0], path, seal, str(nonces)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    return float(out.split()[-1])
+
+
+def measure(builds, paths, seals, rounds, nonces, front_doors):
+    """{(build, path, seal): [cycles per seal]}, builds alternated round by round; front doors
+    ('python', 'capi') of the first build measured right after its bench run."""
+    results = {}
+    for r in range(rounds):
+        for build in builds:
+            binary = os.path.join(build, "bench", "btpow_bench_cpu")
+            cmd = [binary, "--cycles", f"--paths={','.join(paths)}", f"--seals={','.join(seals)}",
+                   "--rounds=1", f"--nonces={nonces}"]
+            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            ghz = None
+            for line in out.splitlines():
+                row = json.loads(line)
+                ghz = row["ghz_median"]
+                results.setdefault((build, row["path"], row["seal"]), []).append(row["cycles_median"])
+            for kind in front_doors if build == builds[0] else []:
+                for path in paths:
+                    for seal in (s for s in seals if s in ("le", "be")):
+                        seconds = front_door_seconds(kind, build, path, seal, nonces)
+                        results.setdefault((f"{kind}:{build}", path, seal), []).append(seconds * ghz * 1e9 / nonces)
+        print(f"round {r + 1}/{rounds} done", file=sys.stderr)
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build", action="append", help="build directory (repeat to compare builds); default build")
+    parser.add_argument("--paths", default="avx512,avx2+sha,avx2,sha,scalar")
+    parser.add_argument("--seals", default="le,be,v1,v1-nonce-order")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (median reported)")
+    parser.add_argument("--nonces", type=int, default=1 << 20, help="nonces per timed run")
+    parser.add_argument("--static", action="store_true", help="disassembly only, measure nothing")
+    parser.add_argument("--front-doors", default="",
+                        help="also time the first build's 'python' extension and/or 'capi' (libbtpow.so), "
+                             "comma-separated (old seal only)")
+    args = parser.parse_args()
+    builds = args.build or ["build"]
+    paths, seals = args.paths.split(","), args.seals.split(",")
+    for s in seals:
+        if s not in SEALS:
+            raise SystemExit(f"cpu_bounds.py: --seals: unknown seal '{s}' (expected {', '.join(SEALS)})")
+
+    cache, rows = {}, []
+    for path in paths:
+        for seal in seals:
+            per_seal, parts = static_counts(builds[0], path, seal, cache)
+            cycles, what, _ = bound(per_seal)
+            rows.append((path, seal, per_seal, parts, cycles, what))
+    front_doors = [d for d in args.front_doors.split(",") if d]
+    for d in front_doors:
+        if d not in ("python", "capi"):
+            raise SystemExit(f"cpu_bounds.py: --front-doors: unknown '{d}' (expected python, capi)")
+    measured = {} if args.static else measure(builds, paths, seals, args.rounds, args.nonces, front_doors)
+    columns = [] if args.static else builds + [f"{d}:{builds[0]}" for d in front_doors]
+
+    print(f"{'path':9} {'seal':15} {'insn/seal':>9} {'(sha + keccak)':>20} {'stack':>6} {'bound':>6}  "
+          f"{'bound is':28}", end="")
+    for b in columns:
+        print(f" | {os.path.basename(os.path.normpath(b))[:22]:>22}: cyc  M/s  of-bound", end="")
+    print()
+    for path, seal, per_seal, parts, cycles, what in rows:
+        print(f"{path:9} {seal:15} {per_seal['total']:9.0f} {' + '.join(parts):>20} {per_seal.get('stack', 0):6.0f} "
+              f"{cycles:6.0f}  {what:28}", end="")
+        for b in columns:
+            values = measured.get((b, path, seal), [])
+            if not values:
+                print(f" | {'':>36}", end="")
+            else:
+                med = statistics.median(values)
+                spread = f"({min(values):.0f}-{max(values):.0f})"
+                print(f" | {med:6.0f} {spread:>13} {REFERENCE_GHZ * 1e3 / med:5.1f} {cycles / med:5.2f}   ", end="")
+        print()
+
+
+if __name__ == "__main__":
+    main()
