@@ -1,5 +1,5 @@
 // Seals per second of each CPU path this machine runs (items/s = seals/s): one thread per path
-// for the old seal under both lane choices and for v1 (SPEC §10) in the solver's order and in
+// for the old seal under both lane choices and for v1 (docs/protocol.md §10) in the solver's order and in
 // nonce order, then every hardware thread on the default path. `--cycles` instead prints cycles
 // per seal against a reference loop (scripts/cpu_bounds.py runs it; docs/cpu-bounds.md).
 #include <benchmark/benchmark.h>

@@ -1,4 +1,4 @@
-// Accounts (SPEC §5): SS58 prefix-42 round trips, hex accounts, and every malformed SS58 class
+// Accounts (docs/protocol.md §5): SS58 prefix-42 round trips, hex accounts, and every malformed SS58 class
 // refused with its own ErrorCode and a message that names the field.
 #include <catch2/catch.hpp>
 
@@ -51,7 +51,7 @@ std::string what_of_parse(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("SS58: Alice and Bob from SPEC §5 decode to their keys and re-encode", "[accounts]") {
+TEST_CASE("SS58: Alice and Bob from docs/protocol.md §5 decode to their keys and re-encode", "[accounts]") {
     const Account alice = Account::parse(kAliceSs58);
     CHECK(alice.hex() == kAliceHex);
     CHECK(alice.ss58() == kAliceSs58);

@@ -38,7 +38,7 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
     return out;
 }
 
-// SPEC §10's chain vector: tag ‖ 01 00 ‖ 32×01 ‖ 32×02 ‖ 32×03, at difficulty d.
+// docs/protocol.md §10's chain vector: tag ‖ 01 00 ‖ 32×01 ‖ 32×02 ‖ 32×03, at difficulty d.
 btpow_job_ex chain_v1_job(std::uint64_t d) {
     btpow_job_ex job;
     REQUIRE(btpow_job_ex_init(&job) == BTPOW_OK);
@@ -53,7 +53,7 @@ btpow_job_ex chain_v1_job(std::uint64_t d) {
 
 }  // namespace
 
-TEST_CASE("C API: the worked example's seal (SPEC §2)", "[c_api]") {
+TEST_CASE("C API: the worked example's seal (docs/protocol.md §2)", "[c_api]") {
     const btpow_job job = demo_job(0, BTPOW_RULE_LE);
     unsigned char h[32], seal[32];
     REQUIRE(btpow_block_and_hotkey_hash(h, job.block_hash, job.account) == BTPOW_OK);
@@ -191,7 +191,7 @@ TEST_CASE("C API: system info and a missing device", "[c_api]") {
     }
 }
 
-TEST_CASE("C API: v1 seals of the chain's vectors (SPEC §10)", "[c_api][v1]") {
+TEST_CASE("C API: v1 seals of the chain's vectors (docs/protocol.md §10)", "[c_api][v1]") {
     const btpow_job_ex job = chain_v1_job(1);
     unsigned char prefix[BTPOW_V1_PREFIX_SIZE];
     REQUIRE(btpow_v1_prefix(prefix, &job) == BTPOW_OK);

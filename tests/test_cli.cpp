@@ -11,7 +11,7 @@
 
 using namespace btpow_cli_test;
 
-TEST_CASE("cli: seal prints the SPEC §2 worked example", "[cli]") {
+TEST_CASE("cli: seal prints the docs/protocol.md §2 worked example", "[cli]") {
     const std::vector<std::string> args{"seal", "--block-hash", kZeroBlock, "--account",
                                         kAlice, "--nonce",      "0",        "--json"};
     const CliResult result = run_cli(args);
@@ -69,7 +69,7 @@ TEST_CASE("cli: verify exits 0 when the rule passes, 1 when not, with every rule
     SECTION("the worked example's largest le difficulty is 4") {
         CHECK(run_cli(verify_args("0", "4", "le")).exit_code == 0);
         CHECK(run_cli(verify_args("0", "5", "le")).exit_code == 1);
-        CHECK(run_cli(verify_args("0", "0", "sdk")).exit_code == 0);  // SPEC §3: d = 0 accepts everything
+        CHECK(run_cli(verify_args("0", "0", "sdk")).exit_code == 0);  // docs/protocol.md §3: d = 0 accepts everything
     }
 }
 

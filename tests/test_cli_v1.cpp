@@ -1,4 +1,4 @@
-// The CLI's v1 seal (SPEC §10) as a user drives it: seal and verify against the chain's own vector,
+// The CLI's v1 seal (docs/protocol.md §10) as a user drives it: seal and verify against the chain's own vector,
 // scan's exact hit set, solve and the job feed printing what pow_register needs, every solution
 // re-checked by the in-process reference, and v1's bad input refused with the flag or key named.
 #include <catch2/catch.hpp>
@@ -55,7 +55,7 @@ TEST_CASE("cli v1: seal and verify give the chain's own vector", "[cli][v1]") {
     CHECK(out.at("seal_kind") == "v1");
     CHECK(out.at("prefix").get<std::string>().size() == 2 + 2 * 123);
 
-    // d = 1 accepts every seal (SPEC §10); at 2^64 - 1 this seal fails.
+    // d = 1 accepts every seal (docs/protocol.md §10); at 2^64 - 1 this seal fails.
     args = with(with({"verify"}, v1_flags()), {"--nonce", "18446744073709551615", "--difficulty", "1", "--json"});
     const CliResult passes = run_cli(args);
     INFO(describe(args, passes));

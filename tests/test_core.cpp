@@ -36,7 +36,7 @@ struct RuleThreshold {
 };
 
 // Difficulties from trivial to astronomic, so that the filter answers both ways; includes
-// divisors of M, where sdk's threshold differs from be's (SPEC §3).
+// divisors of M, where sdk's threshold differs from be's (docs/protocol.md §3).
 std::vector<RuleThreshold> rule_thresholds() {
     const char* difficulties[] = {"0",
                                   "1",
@@ -141,7 +141,7 @@ TEST_CASE("fast core at the edge nonces 0, 2^32 - 1, 2^32, 2^63 and 2^64 - 1", "
                 const btpow::Verdict verdict = btpow::verify(job, nonce);
                 INFO(describe(verdict.block_and_hotkey_hash, nonce, btpow::to_string(rule)));
                 REQUIRE(btpow::detail::fast_seal(plan, nonce) == verdict.seal);
-                // SPEC §3: a passing seal is always a candidate.
+                // docs/protocol.md §3: a passing seal is always a candidate.
                 if (verdict.passes(rule)) REQUIRE(btpow::core::is_candidate(plan, nonce));
             }
         }

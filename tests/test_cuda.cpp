@@ -314,7 +314,7 @@ TEST_CASE(
 
 namespace {
 
-// A v1 job (SPEC §10) on netuid 3 with made-up block hash and keys.
+// A v1 job (docs/protocol.md §10) on netuid 3 with made-up block hash and keys.
 btpow::Job v1_test_job(std::uint64_t difficulty, std::uint8_t seed) {
     btpow::Job job;
     job.seal = btpow::SealKind::v1;

@@ -1,5 +1,5 @@
 // Keccak-f[1600] checked against an outside implementation: OpenSSL's SHA3-256 uses the same
-// permutation with padding byte 0x06 instead of 0x01 (SPEC §1), so both the reference
+// permutation with padding byte 0x06 instead of 0x01 (docs/protocol.md §1), so both the reference
 // permutation and the core's keccak_f1600 must reproduce it once the padding byte is swapped.
 #include <catch2/catch.hpp>
 
@@ -103,7 +103,7 @@ TEST_CASE("the core's seal Keccak (specialised first round, one-lane last round)
         for (int j = 0; j < 32; ++j) full.bytes[j] = static_cast<std::uint8_t>(seal[j / 8] >> (8 * (j % 8)));
         INFO("seed " << seed << ", iteration " << i);
         REQUIRE(full == expected);
-        // SPEC §3: le reads lane 3 as is, be/sdk read lane 0 byte-swapped.
+        // docs/protocol.md §3: le reads lane 3 as is, be/sdk read lane 0 byte-swapped.
         REQUIRE(btpow::core::keccak_seal_top<true>(digest) == seal[3]);
         REQUIRE(btpow::core::keccak_seal_top<false>(digest) == __builtin_bswap64(seal[0]));
     }

@@ -149,7 +149,7 @@ TEST_CASE("Difficulty: approx and the thresholds it implies", "[parse]") {
     CHECK(Difficulty::from_u64(1'000'000).approx() == 1e6);
     CHECK(Difficulty::parse("18446744073709551616").approx() == 18446744073709551616.0);
     CHECK(Difficulty::parse(kMaxDecimal).approx() == Approx(1.157920892373162e77));
-    // SPEC §3: d = 0 accepts everything; sdk's threshold is one lower only when d divides M.
+    // docs/protocol.md §3: d = 0 accepts everything; sdk's threshold is one lower only when d divides M.
     const btpow::Uint256 m{{~0ull, ~0ull, ~0ull, ~0ull}};
     for (btpow::Rule rule : btpow::kAllRules) CHECK(btpow::threshold(Difficulty::from_u64(0), rule) == m);
     CHECK(btpow::threshold(Difficulty::from_u64(1), btpow::Rule::le) == m);

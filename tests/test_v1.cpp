@@ -1,4 +1,4 @@
-// The v1 seal (SPEC §10): the chain's own vectors and tests/data/v1_independent_vectors.json (computed
+// The v1 seal (docs/protocol.md §10): the chain's own vectors and tests/data/v1_independent_vectors.json (computed
 // with Python's hashlib and pycryptodome, sharing no code with btpow) against the reference and
 // the fast core in both orders; every CPU path against the core's scalar filter on ranges that
 // cross the orders' run boundaries; scan() and the Solver end to end; and v1's refusals.
@@ -127,7 +127,7 @@ TEST_CASE("v1: every independent seal vector, its intermediates and its verdicts
             const btpow::Verdict verdict = btpow::verify(job, nonce);
             CHECK(verdict.seal == seal);
             CHECK(verdict.passes(Rule::le) == passes.get<bool>());
-            // SPEC §10: no other reading exists for v1.
+            // docs/protocol.md §10: no other reading exists for v1.
             CHECK_FALSE(verdict.be);
             CHECK_FALSE(verdict.sdk);
         }

@@ -1,4 +1,4 @@
-// Every entry of tests/data/vectors.json (SPEC §9) against the reference implementation, the
+// Every entry of tests/data/vectors.json (docs/protocol.md §9) against the reference implementation, the
 // rules and the fast core: intermediates, verdicts per rule, comparator edges, smallest nonces,
 // SS58 decodings and the upstream SDK's own test values.
 #include <catch2/catch.hpp>
@@ -45,7 +45,7 @@ std::vector<std::uint8_t> bytes_of(const std::string& hex) {
     return out;
 }
 
-// The cubit rule is not one of the library's rules: x_be < floor(M / d) (SPEC §8).
+// The cubit rule is not one of the library's rules: x_be < floor(M / d) (docs/protocol.md §8).
 bool meets_cubit(const Hash32& seal, const Difficulty& d) {
     return btpow::seal_value(seal, Rule::be) < btpow::threshold(d, Rule::be);
 }
@@ -61,7 +61,7 @@ btpow::Job job_of(const nlohmann::json& entry, const Difficulty& d, Rule rule) {
 
 }  // namespace
 
-TEST_CASE("SPEC §2 worked example: zero block, Alice, nonce 0", "[vectors]") {
+TEST_CASE("docs/protocol.md §2 worked example: zero block, Alice, nonce 0", "[vectors]") {
     const Hash32 h =
         btpow::block_and_hotkey_hash(Hash32{}, Account::parse("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"));
     CHECK(h.hex() == "0xc0624595063eff7717b713bc2903b05ef476c0f969bb8e1342576dad3cf5932f");
@@ -191,7 +191,7 @@ TEST_CASE("comparator edge vectors: seals at T-1, T and T+1", "[vectors]") {
         CHECK(btpow::meets(seal_be, d, Rule::be) == chain_ok);
         CHECK(btpow::meets(seal_be, d, Rule::sdk) == entry["sdk_ok"].get<bool>());
         CHECK(meets_cubit(seal_be, d) == entry["cubit_ok"].get<bool>());
-        // SPEC §3: the fast filter may let a failing seal through but never drops a passing one.
+        // docs/protocol.md §3: the fast filter may let a failing seal through but never drops a passing one.
         for (Rule rule : btpow::kAllRules) {
             const Hash32& s = rule == Rule::le ? seal_le : seal_be;
             if (btpow::meets(s, d, rule))

@@ -124,7 +124,7 @@ struct BroadcastV1Range {
     }
 };
 
-// SPEC §2: the nonce words of 8 consecutive nonces first .. first + 7 (mod 2^64), with the carry
+// docs/protocol.md §2: the nonce words of 8 consecutive nonces first .. first + 7 (mod 2^64), with the carry
 // from the low into the high 32 bits taken per lane.
 BTPOW_LANE void nonce_words(std::uint64_t first, U32x8& w0, U32x8& w1) {
     const __m256i lane_index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -137,7 +137,7 @@ BTPOW_LANE void nonce_words(std::uint64_t first, U32x8& w0, U32x8& w1) {
     w1 = U32x8(bswap32_lanes(high));
 }
 
-// SPEC §10, search order: the last block's W0 of the 8 positions first .. first + 7, which lie in
+// docs/protocol.md §10, search order: the last block's W0 of the 8 positions first .. first + 7, which lie in
 // one run of 2^24 (nonce bytes 5..7 are the positions' low 24 bits).
 BTPOW_LANE U32x8 v1_search_word0(std::uint64_t first) {
     const __m256i lane_index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -145,7 +145,7 @@ BTPOW_LANE U32x8 v1_search_word0(std::uint64_t first) {
     return U32x8(bswap32_lanes(_mm256_add_epi32(_mm256_set1_epi32(base), lane_index)));
 }
 
-// SPEC §10, nonce order: W14 and W15 of the second block for the nonces first .. first + 7.
+// docs/protocol.md §10, nonce order: W14 and W15 of the second block for the nonces first .. first + 7.
 BTPOW_LANE void v1_middle_words(std::uint32_t w14_prefix, std::uint64_t first, U32x8& w14, U32x8& w15) {
     alignas(32) std::uint32_t a[8], b[8];
     for (int j = 0; j < 8; ++j) {

@@ -174,7 +174,7 @@ struct BroadcastV1Range {
     }
 };
 
-// SPEC §10, search order: the last block's W0 of the 16 positions first .. first + 15, which lie
+// docs/protocol.md §10, search order: the last block's W0 of the 16 positions first .. first + 15, which lie
 // in one run of 2^24 (nonce bytes 5..7 are the positions' low 24 bits).
 BTPOW_LANE U32x16 v1_search_word0(std::uint64_t first) {
     const __m512i lane_index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
@@ -182,7 +182,7 @@ BTPOW_LANE U32x16 v1_search_word0(std::uint64_t first) {
     return U32x16(bswap32_lanes(_mm512_add_epi32(_mm512_set1_epi32(base), lane_index)));
 }
 
-// SPEC §10, nonce order: W14 and W15 of the second block for the nonces first .. first + 15.
+// docs/protocol.md §10, nonce order: W14 and W15 of the second block for the nonces first .. first + 15.
 BTPOW_LANE void v1_middle_words(std::uint32_t w14_prefix, std::uint64_t first, U32x16& w14, U32x16& w15) {
     alignas(64) std::uint32_t a[16], b[16];
     for (int j = 0; j < 16; ++j) {
@@ -194,7 +194,7 @@ BTPOW_LANE void v1_middle_words(std::uint32_t w14_prefix, std::uint64_t first, U
     w15 = U32x16(_mm512_load_si512(b));
 }
 
-// SPEC §2: the nonce words of 16 consecutive nonces first .. first + 15 (mod 2^64), with the
+// docs/protocol.md §2: the nonce words of 16 consecutive nonces first .. first + 15 (mod 2^64), with the
 // carry from the low into the high 32 bits taken per lane.
 BTPOW_LANE void nonce_words(std::uint64_t first, U32x16& w0, U32x16& w1) {
     const __m512i lane_index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);

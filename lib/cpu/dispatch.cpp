@@ -160,7 +160,7 @@ namespace {
 
 // The positions a v1 plan's run covers from `position` on, after moving the plan to that run:
 // 2^24 positions share the search order's first two blocks, 2^40 nonces the range order's
-// last block words (SPEC §10).
+// last block words (docs/protocol.md §10).
 std::uint64_t enter_run(core::Plan& plan, std::uint64_t position) {
     switch (plan.kind) {
         case core::PlanKind::old_seal: break;

@@ -101,8 +101,8 @@ template <core::PlanKind Kind, int N>
 #pragma GCC unroll 16
     for (int j = 0; j < N; ++j) {
         const std::uint64_t position = first + static_cast<std::uint64_t>(j);
-        // SPEC §2: W0 = bswap32(low 32 bits), W1 = bswap32(high 32 bits) of le64(nonce);
-        // SPEC §10 (search order): W0 = nonce bytes 5..7 ‖ 0x80, W1 = 0.
+        // docs/protocol.md §2: W0 = bswap32(low 32 bits), W1 = bswap32(high 32 bits) of le64(nonce);
+        // docs/protocol.md §10 (search order): W0 = nonce bytes 5..7 ‖ 0x80, W1 = 0.
         const std::uint64_t w0_w1 = Kind == core::PlanKind::old_seal
                                         ? (__builtin_bswap64(position) >> 32) | (__builtin_bswap64(position) << 32)
                                         : std::uint64_t{core::v1_last_w0(static_cast<std::uint32_t>(position))};

@@ -1,5 +1,5 @@
 /* Links against the installed libbtpow.so (btpow::btpow_shared) and checks the worked example of
- * the spec (SPEC §2) through the C interface. */
+ * the spec (docs/protocol.md §2) through the C interface. */
 #include <btpow/btpow.h>
 #include <stdio.h>
 #include <string.h>

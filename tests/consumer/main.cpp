@@ -1,4 +1,4 @@
-// Links against the installed library and checks the worked example of the spec (SPEC §2).
+// Links against the installed library and checks the worked example of the spec (docs/protocol.md §2).
 #include <btpow/btpow.hpp>
 
 #include <cstdio>

@@ -26,7 +26,7 @@ def keccak256(data: bytes) -> bytes:
 
 
 def v1_seal(prefix: bytes, nonce: int) -> bytes:
-    """SPEC §10, computed apart from btpow: keccak256(sha256(prefix ‖ le64(nonce)))."""
+    """docs/protocol.md §10, computed apart from btpow: keccak256(sha256(prefix ‖ le64(nonce)))."""
     return keccak256(hashlib.sha256(prefix + nonce.to_bytes(8, "little")).digest())
 
 

@@ -238,7 +238,7 @@ def test_bad_input_never_ends_the_interpreter():
     assert out.returncode == 0 and out.stdout.strip() == "alive", out.stderr
 
 
-# The v1 seal (SPEC §10): pow_register's, spec 474 and later.
+# The v1 seal (docs/protocol.md §10): pow_register's, spec 474 and later.
 
 V1_JOB = dict(seal="v1", netuid=1, block_hash="0x" + "01" * 32, hotkey="0x" + "02" * 32, coldkey="0x" + "03" * 32)
 

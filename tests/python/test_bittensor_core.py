@@ -1,4 +1,4 @@
-"""btpow.bittensor_core against SPEC §10's contract of the official miner: the chain's vectors, the
+"""btpow.bittensor_core against docs/protocol.md §10's contract of the official miner: the chain's vectors, the
 first-hit vectors, the SDK's call pattern re-checked by an independent seal computation, and
 every refusal with its message."""
 
@@ -44,7 +44,7 @@ def test_chain_vectors(v1_vectors):
         prefix = bytes.fromhex(v["prefix"])
         assert prefix == CHAIN_PREFIX
         assert btpow.seal_v1(prefix, int(v["nonce"])).hex() == v["seal"]
-    # SPEC §10: d = 1 accepts every seal, so the first nonce of {2^64 - 1, 0} is 2^64 - 1.
+    # docs/protocol.md §10: d = 1 accepts every seal, so the first nonce of {2^64 - 1, 0} is 2^64 - 1.
     nonce, work = bc.pow_mine_cpu(CHAIN_PREFIX, 1, U64 - 1, 2)
     assert nonce == U64 - 1
     assert bytes(work).hex() == "69f1aef50783893195365b4fb62a4745085c31fee525a0984bc20301ab377aaf"

@@ -8,7 +8,7 @@
 
 namespace btpow::test {
 
-// The development accounts //Alice and //Bob (SPEC §5).
+// The development accounts //Alice and //Bob (docs/protocol.md §5).
 inline constexpr const char* kAliceSs58 = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
 inline constexpr const char* kAliceHex = "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
 inline constexpr const char* kBobSs58 = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
