@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -125,12 +126,30 @@ public:
 
     // Waits up to timeout for stderr to contain text.
     bool wait_for_stderr(const std::string& text, std::chrono::duration<double> timeout) {
+        return wait_for_text(err_, text, timeout);
+    }
+
+    // Waits up to timeout for stdout to contain text (a line need not be complete).
+    bool wait_for_stdout(const std::string& text, std::chrono::duration<double> timeout) {
+        return wait_for_text(out_, text, timeout);
+    }
+
+    // Waits up to timeout until the child runs at least `threads` threads (Linux: its entries in
+    // /proc/PID/task). A solve has armed its stop signals before its solver starts a thread, so
+    // more threads than start-up makes (main, the signal waiter, a sanitizer's own) mean a
+    // signal from now on is taken as a clean stop.
+    bool wait_for_threads(std::size_t threads, std::chrono::duration<double> timeout) {
         const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(timeout);
-        while (err_.find(text) == std::string::npos) {
-            if ((stdout_ < 0 && stderr_ < 0) || Clock::now() >= deadline) return false;
-            pump(std::min(deadline, Clock::now() + std::chrono::milliseconds(100)));
+        const std::filesystem::path tasks = "/proc/" + std::to_string(pid_) + "/task";
+        while (true) {
+            std::error_code error;
+            std::size_t running = 0;
+            for (std::filesystem::directory_iterator it(tasks, error), end; !error && it != end; it.increment(error))
+                ++running;
+            if (!error && running >= threads) return true;
+            if (Clock::now() >= deadline) return false;
+            pump(std::min(deadline, Clock::now() + std::chrono::milliseconds(10)));
         }
-        return true;
     }
 
     const std::string& stderr_so_far() const { return err_; }
@@ -195,6 +214,15 @@ public:
     }
 
 private:
+    bool wait_for_text(const std::string& sink, const std::string& text, std::chrono::duration<double> timeout) {
+        const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(timeout);
+        while (sink.find(text) == std::string::npos) {
+            if ((stdout_ < 0 && stderr_ < 0) || Clock::now() >= deadline) return false;
+            pump(std::min(deadline, Clock::now() + std::chrono::milliseconds(100)));
+        }
+        return true;
+    }
+
     void pump(Clock::time_point deadline) {
         pollfd fds[2];
         nfds_t count = 0;

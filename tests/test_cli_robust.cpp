@@ -15,6 +15,8 @@ using namespace btpow_cli_test;
 namespace {
 
 constexpr const char* kImpossible = "0xffffffffffffffffffffffffffffffffffffffff";  // 2^160 - 1
+// Threads of a solve whose solver runs (see CliProcess::wait_for_threads): start-up makes at most 3.
+constexpr std::size_t kSolving = 4;
 
 bool valid_utf8(const std::string& text) {
     for (std::size_t i = 0; i < text.size();) {
@@ -344,7 +346,7 @@ TEST_CASE("cli: stop signals end a long solve cleanly with 128 + the signal", "[
     for (const auto& [signal_number, code, name] : std::vector<std::tuple<int, int, std::string>>{
              {SIGINT, 130, "SIGINT"}, {SIGTERM, 143, "SIGTERM"}, {SIGHUP, 129, "SIGHUP"}}) {
         CliProcess process(solve_args({"--difficulty", kImpossible, "--json", "--quiet"}));
-        std::this_thread::sleep_for(std::chrono::milliseconds(700));
+        REQUIRE(process.wait_for_threads(kSolving, std::chrono::seconds(20)));
         process.signal(signal_number);
         const auto began = Clock::now();
         const CliResult result = process.finish(std::chrono::seconds(20));
@@ -359,10 +361,11 @@ TEST_CASE("cli: stop signals end a long solve cleanly with 128 + the signal", "[
 
 TEST_CASE("cli: a stop signal that btpow was started with ignored stays ignored (nohup)", "[cli][feed]") {
     CliProcess process(solve_args({"--difficulty", kImpossible, "--json", "--quiet"}), {}, {SIGHUP});
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    REQUIRE(process.wait_for_threads(kSolving, std::chrono::seconds(20)));
     process.signal(SIGHUP);
+    // A SIGHUP taken would stop the solve within a poll interval; it must still be running after.
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
-    process.signal(SIGTERM);  // still running: SIGHUP did nothing
+    process.signal(SIGTERM);
     const CliResult result = process.finish(std::chrono::seconds(20));
     INFO(result.err);
     CHECK(result.exit_code == 143);
@@ -374,7 +377,7 @@ TEST_CASE("cli: a signal during a stream of solutions never cuts a line", "[cli]
     CliProcess process(kFeedArgs);
     process.write(job_line(8, block_hash_of(8), "\"20000\"", ",\"count\":1000000000"));
     REQUIRE(process.read_line(std::chrono::seconds(20)).has_value());
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    REQUIRE(process.read_line(std::chrono::seconds(20)).has_value());  // solutions are streaming
     process.signal(SIGINT);
     const CliResult result = process.finish(std::chrono::seconds(20));
     INFO(result.err.substr(0, 2000));
@@ -397,7 +400,7 @@ TEST_CASE("cli: scan streams its hits and stays one valid JSON value when stoppe
                                         "--difficulty",  "1000",         "--start",  "0",         "--count",
                                         "1099511627776", "--threads",    "1",        "--json"};
     CliProcess process(args);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    REQUIRE(process.wait_for_stdout("{\"hits\":[", std::chrono::seconds(20)));  // a chunk is done
     process.signal(SIGTERM);
     const CliResult result = process.finish(std::chrono::seconds(20));
     INFO(describe(args, result));

@@ -111,8 +111,7 @@ TEST_CASE("stats count every hashed nonce and rates are positive while hashing",
     options.cpu_threads = 2;
     btpow::Solver solver(options);
     solver.submit(demo_job(~0ull, btpow::Rule::be));
-    std::this_thread::sleep_for(1200ms);
-    CHECK(btpow::test::eventually([&] { return solver.stats().total.hashes > 0; }));
+    REQUIRE(btpow::test::eventually([&] { return solver.stats().total.hashes > 0; }));
     solver.pause();
     // Each worker finishes at most its current chunk: wait (up to 10 s on a busy machine) until the
     // counters settle, then they must stay put.
@@ -141,7 +140,7 @@ TEST_CASE("stop returns within 100 ms while hashing", "[engine]") {
     options.backend = btpow::Backend::cpu;
     btpow::Solver solver(options);
     solver.submit(demo_job(~0ull, btpow::Rule::le));
-    std::this_thread::sleep_for(300ms);
+    REQUIRE(btpow::test::eventually([&] { return solver.stats().job_hashes > 0; }));
     const auto t0 = std::chrono::steady_clock::now();
     solver.stop();
     const auto took = std::chrono::steady_clock::now() - t0;

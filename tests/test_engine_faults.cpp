@@ -103,7 +103,11 @@ TEST_CASE("a backend's false candidates are compute errors and never reach the c
     auto solver_ptr = with_scripted_device(options, 0);
     btpow::Solver& solver = *solver_ptr;
     solver.submit(fault_job(std::uint64_t(1) << 40));  // about 1 seal in 10^12 passes
-    std::this_thread::sleep_for(300ms);
+    REQUIRE(btpow::test::eventually([&] {
+        const btpow::Stats now = solver.stats();
+        const btpow::DeviceStats* fake = find_device(now, "fake:0");
+        return fake != nullptr && fake->compute_errors > 0;
+    }));
     CHECK_FALSE(solver.wait_for(0ms));
     solver.stop();
 
