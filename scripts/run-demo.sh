@@ -6,7 +6,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/deps.sh"
 btpow_install_deps
 build=${BTPOW_BUILD_DIR:-$here/../build}
-btpow_build "$build" -DBTPOW_BUILD_TESTS=OFF -DBTPOW_BUILD_BENCH=OFF -DBTPOW_BUILD_EXAMPLES=ON
+btpow_build "$build" -DBTPOW_BUILD_TESTS=OFF -DBTPOW_BUILD_BENCH=OFF -DBTPOW_BUILD_EXAMPLES=ON -UBTPOW_CUDA_ARCHITECTURES
 btpow="$build/examples/btpow"
 
 block_hash=0x0000000000000000000000000000000000000000000000000000000000000000
