@@ -84,46 +84,6 @@ BTPOW_LANE U64x4 chi(U64x4 a, U64x4 b, U64x4 c) { return U64x4(_mm256_xor_si256(
 BTPOW_LANE U64x4 bswap64(U64x4 x) { return U64x4(shuffle_bytes(x.v, 0x0001020304050607ull, 0x08090a0b0c0d0e0full)); }
 BTPOW_LANE __m256i bswap32_lanes(__m256i x) { return shuffle_bytes(x, 0x0405060700010203ull, 0x0c0d0e0f08090a0bull); }
 
-// The Plan's per-job SHA-256 words, broadcast once per call rather than at every use inside
-// the unrolled rounds; the core's compressions read these members as they read a Plan's.
-struct BroadcastPlan {
-    U32x8 kw[16];
-    U32x8 schedule[16];
-    U32x8 round0_a, round0_e;
-    U32x8 chaining[8];
-
-    explicit BroadcastPlan(const core::Plan& plan) : round0_a(plan.round0_a), round0_e(plan.round0_e) {
-        for (int t = 0; t < 16; ++t) {
-            kw[t] = U32x8(plan.kw[t]);
-            schedule[t] = U32x8(plan.schedule[t]);
-        }
-        for (int i = 0; i < 8; ++i) chaining[i] = U32x8(plan.chaining[i]);
-    }
-};
-
-// The same for a v1 plan in nonce order: its second block's state and words, its last block's
-// K + W, and the state after its first block.
-struct BroadcastV1Range {
-    struct {
-        U32x8 entry[8];
-        U32x8 schedule[16];
-    } middle;
-    struct {
-        U32x8 kw[64];
-    } last;
-    U32x8 midstate[8];
-    std::uint32_t w14_prefix;
-
-    explicit BroadcastV1Range(const core::Plan& plan) : w14_prefix(plan.v1_middle.w14_prefix) {
-        for (int i = 0; i < 8; ++i) {
-            middle.entry[i] = U32x8(plan.v1_middle.entry[i]);
-            midstate[i] = U32x8(plan.v1_midstate[i]);
-        }
-        for (int t = 0; t < 16; ++t) middle.schedule[t] = U32x8(plan.v1_middle.schedule[t]);
-        for (int t = 0; t < 64; ++t) last.kw[t] = U32x8(plan.v1_last_kw[t]);
-    }
-};
-
 // docs/protocol.md §2: the nonce words of 8 consecutive nonces first .. first + 7 (mod 2^64), with the carry
 // from the low into the high 32 bits taken per lane.
 BTPOW_LANE void nonce_words(std::uint64_t first, U32x8& w0, U32x8& w1) {
@@ -179,7 +139,8 @@ BTPOW_LANE std::uint32_t in_range_mask(std::uint64_t offset, std::uint64_t count
 // other over a group, so that only one of them needs the instruction cache at a time.
 struct Avx2Path {
     template <core::PlanKind Kind>
-    using WidePlan = std::conditional_t<Kind == core::PlanKind::v1_range, BroadcastV1Range, BroadcastPlan>;
+    using WidePlan =
+        std::conditional_t<Kind == core::PlanKind::v1_range, BroadcastV1Range<U32x8>, BroadcastPlan<U32x8>>;
     using KeccakLanes = U64x4;
     static constexpr std::uint64_t kShaWidth = 8;     // nonces per SHA-256 vector
     static constexpr std::uint64_t kKeccakWidth = 4;  // nonces per Keccak vector

@@ -134,46 +134,6 @@ BTPOW_LANE __m512i bswap32_lanes(__m512i x) {
     return _mm512_shuffle_epi8(x, byte_shuffle_per_128(0x0405060700010203ull, 0x0c0d0e0f08090a0bull));
 }
 
-// The Plan's per-job SHA-256 words, broadcast once per call rather than at every use inside
-// the unrolled rounds; the core's compressions read these members as they read a Plan's.
-struct BroadcastPlan {
-    U32x16 kw[16];
-    U32x16 schedule[16];
-    U32x16 round0_a, round0_e;
-    U32x16 chaining[8];
-
-    explicit BroadcastPlan(const core::Plan& plan) : round0_a(plan.round0_a), round0_e(plan.round0_e) {
-        for (int t = 0; t < 16; ++t) {
-            kw[t] = U32x16(plan.kw[t]);
-            schedule[t] = U32x16(plan.schedule[t]);
-        }
-        for (int i = 0; i < 8; ++i) chaining[i] = U32x16(plan.chaining[i]);
-    }
-};
-
-// The same for a v1 plan in nonce order: its second block's state and words, its last block's
-// K + W, and the state after its first block.
-struct BroadcastV1Range {
-    struct {
-        U32x16 entry[8];
-        U32x16 schedule[16];
-    } middle;
-    struct {
-        U32x16 kw[64];
-    } last;
-    U32x16 midstate[8];
-    std::uint32_t w14_prefix;
-
-    explicit BroadcastV1Range(const core::Plan& plan) : w14_prefix(plan.v1_middle.w14_prefix) {
-        for (int i = 0; i < 8; ++i) {
-            middle.entry[i] = U32x16(plan.v1_middle.entry[i]);
-            midstate[i] = U32x16(plan.v1_midstate[i]);
-        }
-        for (int t = 0; t < 16; ++t) middle.schedule[t] = U32x16(plan.v1_middle.schedule[t]);
-        for (int t = 0; t < 64; ++t) last.kw[t] = U32x16(plan.v1_last_kw[t]);
-    }
-};
-
 // docs/protocol.md §10, search order: the last block's W0 of the 16 positions first .. first + 15, which lie
 // in one run of 2^24 (nonce bytes 5..7 are the positions' low 24 bits).
 BTPOW_LANE U32x16 v1_search_word0(std::uint64_t first) {
@@ -223,7 +183,8 @@ BTPOW_LANE void digest_lanes(const U32x16 (&digest)[8], U64x8 (&lower)[4], U64x8
 // other over a group, so that only one of them needs the instruction cache at a time.
 struct Avx512Path {
     template <core::PlanKind Kind>
-    using WidePlan = std::conditional_t<Kind == core::PlanKind::v1_range, BroadcastV1Range, BroadcastPlan>;
+    using WidePlan =
+        std::conditional_t<Kind == core::PlanKind::v1_range, BroadcastV1Range<U32x16>, BroadcastPlan<U32x16>>;
     using KeccakLanes = U64x8;
     static constexpr std::uint64_t kShaWidth = 32;    // nonces per call of seal_input_lanes
     static constexpr std::uint64_t kKeccakWidth = 8;  // nonces per Keccak vector

@@ -12,6 +12,49 @@
 namespace btpow::cpu::paths {
 namespace {
 
+// A Plan's per-job SHA-256 words broadcast to a path's 32-bit lane type U32 once per call, rather
+// than at every use inside the unrolled rounds; the core's compressions read these members as
+// they read a Plan's (old seal; v1 in the search order).
+template <class U32>
+struct BroadcastPlan {
+    U32 kw[16];
+    U32 schedule[16];
+    U32 round0_a, round0_e;
+    U32 chaining[8];
+
+    explicit BroadcastPlan(const core::Plan& plan) : round0_a(plan.round0_a), round0_e(plan.round0_e) {
+        for (int t = 0; t < 16; ++t) {
+            kw[t] = U32(plan.kw[t]);
+            schedule[t] = U32(plan.schedule[t]);
+        }
+        for (int i = 0; i < 8; ++i) chaining[i] = U32(plan.chaining[i]);
+    }
+};
+
+// The same for a v1 plan in nonce order: its second block's state and words, its last block's
+// K + W, and the state after its first block.
+template <class U32>
+struct BroadcastV1Range {
+    struct {
+        U32 entry[8];
+        U32 schedule[16];
+    } middle;
+    struct {
+        U32 kw[64];
+    } last;
+    U32 midstate[8];
+    std::uint32_t w14_prefix;
+
+    explicit BroadcastV1Range(const core::Plan& plan) : w14_prefix(plan.v1_middle.w14_prefix) {
+        for (int i = 0; i < 8; ++i) {
+            middle.entry[i] = U32(plan.v1_middle.entry[i]);
+            midstate[i] = U32(plan.v1_midstate[i]);
+        }
+        for (int t = 0; t < 16; ++t) middle.schedule[t] = U32(plan.v1_middle.schedule[t]);
+        for (int t = 0; t < 64; ++t) last.kw[t] = U32(plan.v1_last_kw[t]);
+    }
+};
+
 // Stores the nonces first + j for every set bit j of hits (bits past the range already cleared).
 [[gnu::always_inline]] inline std::size_t store_hits(std::uint64_t hits, std::uint64_t first, std::uint64_t* out) {
     std::size_t stored = 0;
