@@ -46,3 +46,14 @@ btpow_build() {
     cmake -S "$(dirname "${BASH_SOURCE[0]}")/.." -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >&2
     cmake --build "$dir" -j "$(nproc)" >&2
 }
+
+# Installs the Python package from the repository into a fresh virtual environment $1/venv of
+# Debian's /usr/bin/python3 with its site packages (pytest, pybind11; dask-worker runs on it, so
+# the extension must match it), from the CMake build directory $2, so that nothing compiles twice.
+btpow_python_venv() {
+    local work=$1 build=$2
+    echo "btpow: installing the Python package into a fresh virtual environment" >&2
+    /usr/bin/python3 -m venv --system-site-packages "$work/venv"
+    BTPOW_CMAKE_BUILD_DIR="$build" "$work/venv/bin/pip" install --quiet --no-build-isolation --no-index \
+        --no-cache-dir "$(dirname "${BASH_SOURCE[0]}")/.." >&2
+}

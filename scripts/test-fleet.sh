@@ -11,15 +11,11 @@ root=$(cd "$here/.." && pwd)
 source "$here/deps.sh"
 btpow_install_deps
 build=$(cd "${1:-$root/build}" && pwd)
-python=/usr/bin/python3  # Debian's: dask-worker runs on it, so the extension must match it
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "btpow: installing the Python package into a fresh virtual environment" >&2
-"$python" -m venv --system-site-packages "$work/venv"
-BTPOW_CMAKE_BUILD_DIR="$build" "$work/venv/bin/pip" install --quiet --no-build-isolation --no-index \
-    --no-cache-dir "$root" >&2
+btpow_python_venv "$work" "$build"
 
 cd "$work"  # away from python/, so that only the installed copy can be imported
 BTPOW_CLI="$build/examples/btpow" BTPOW_TEST_DATA="$root/tests/data" \

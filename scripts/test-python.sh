@@ -11,15 +11,11 @@ root=$(cd "$here/.." && pwd)
 source "$here/deps.sh"
 btpow_install_deps
 build=$(cd "${1:-$root/build}" && pwd)
-python=/usr/bin/python3  # Debian's, whose packages (pytest, pybind11) the environment sees
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "btpow: installing the Python package into a fresh virtual environment" >&2
-"$python" -m venv --system-site-packages "$work/venv"
-BTPOW_CMAKE_BUILD_DIR="$build" "$work/venv/bin/pip" install --quiet --no-build-isolation --no-index \
-    --no-cache-dir "$root" >&2
+btpow_python_venv "$work" "$build"
 
 cd "$work"  # away from python/, so that only the installed copy can be imported
 "$work/venv/bin/python" -c 'import btpow, sys; sys.exit("site-packages" not in btpow.__file__)'
