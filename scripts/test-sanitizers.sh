@@ -54,9 +54,10 @@ sanitized_build "$asan" "-fsanitize=address,undefined" \
     "-DBTPOW_TESTS_COMPILE_OPTIONS=-O0;-fno-sanitize-address-use-after-scope"
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:exitcode=86:log_path=$asan/sanitizer-logs/asan"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=86:log_path=$asan/sanitizer-logs/ubsan"
+export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0"
 ctest --test-dir "$asan" --output-on-failure -j "$jobs" --timeout 900
 no_findings "$asan"
-unset ASAN_OPTIONS UBSAN_OPTIONS
+unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 echo "btpow: ASan+UBSan suite took $((SECONDS - began)) s" >&2
 
 tsan=${BTPOW_TSAN_DIR:-$parent/build-tsan}
