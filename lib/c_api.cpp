@@ -401,8 +401,12 @@ btpow_status btpow_options_init(btpow_options* options) {
     return BTPOW_OK;
 }
 
-btpow_status btpow_scan(const btpow_job* job, uint64_t start, uint64_t count, const btpow_options* options,
-                        uint64_t* hits, size_t hits_capacity, size_t* found, btpow_scan_stats* stats) {
+namespace {
+
+// btpow_scan and btpow_scan_ex: the same checks for either job struct.
+template <class CJob>
+btpow_status checked_scan(const CJob* job, uint64_t start, uint64_t count, const btpow_options* options, uint64_t* hits,
+                          size_t hits_capacity, size_t* found, btpow_scan_stats* stats) {
     if (found) *found = 0;
     if (!job) return null_argument("job");
     if (!found) return null_argument("found");
@@ -410,13 +414,16 @@ btpow_status btpow_scan(const btpow_job* job, uint64_t start, uint64_t count, co
     return guarded([&] { return scan_job(to_job(*job), start, count, options, hits, hits_capacity, *found, stats); });
 }
 
+}  // namespace
+
+btpow_status btpow_scan(const btpow_job* job, uint64_t start, uint64_t count, const btpow_options* options,
+                        uint64_t* hits, size_t hits_capacity, size_t* found, btpow_scan_stats* stats) {
+    return checked_scan(job, start, count, options, hits, hits_capacity, found, stats);
+}
+
 btpow_status btpow_scan_ex(const btpow_job_ex* job, uint64_t start, uint64_t count, const btpow_options* options,
                            uint64_t* hits, size_t hits_capacity, size_t* found, btpow_scan_stats* stats) {
-    if (found) *found = 0;
-    if (!job) return null_argument("job");
-    if (!found) return null_argument("found");
-    if (!hits && hits_capacity > 0) return null_argument("hits");
-    return guarded([&] { return scan_job(to_job(*job), start, count, options, hits, hits_capacity, *found, stats); });
+    return checked_scan(job, start, count, options, hits, hits_capacity, found, stats);
 }
 
 btpow_status btpow_solver_create(btpow_solver** solver, const btpow_options* options) {

@@ -108,11 +108,7 @@ BTPOW_LANE U32x8 v1_search_word0(std::uint64_t first) {
 // docs/protocol.md §10, nonce order: W14 and W15 of the second block for the nonces first .. first + 7.
 BTPOW_LANE void v1_middle_words(std::uint32_t w14_prefix, std::uint64_t first, U32x8& w14, U32x8& w15) {
     alignas(32) std::uint32_t a[8], b[8];
-    for (int j = 0; j < 8; ++j) {
-        const std::uint64_t nonce = first + static_cast<std::uint64_t>(j);
-        a[j] = w14_prefix | static_cast<std::uint32_t>(nonce & 0xFF);
-        b[j] = core::v1_middle_w15(nonce);
-    }
+    v1_middle_word_arrays(w14_prefix, first, a, b);
     w14 = U32x8(_mm256_load_si256(reinterpret_cast<const __m256i*>(a)));
     w15 = U32x8(_mm256_load_si256(reinterpret_cast<const __m256i*>(b)));
 }

@@ -55,6 +55,18 @@ struct BroadcastV1Range {
     }
 };
 
+// docs/protocol.md §10, nonce order: W14 and W15 of the second block for the Width nonces first
+// .. first + Width - 1, as arrays a path loads into its lanes.
+template <int Width>
+[[gnu::always_inline]] inline void v1_middle_word_arrays(std::uint32_t w14_prefix, std::uint64_t first,
+                                                         std::uint32_t (&w14)[Width], std::uint32_t (&w15)[Width]) {
+    for (int j = 0; j < Width; ++j) {
+        const std::uint64_t nonce = first + static_cast<std::uint64_t>(j);
+        w14[j] = w14_prefix | static_cast<std::uint32_t>(nonce & 0xFF);
+        w15[j] = core::v1_middle_w15(nonce);
+    }
+}
+
 // Stores the nonces first + j for every set bit j of hits (bits past the range already cleared).
 [[gnu::always_inline]] inline std::size_t store_hits(std::uint64_t hits, std::uint64_t first, std::uint64_t* out) {
     std::size_t stored = 0;
