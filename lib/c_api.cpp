@@ -258,6 +258,17 @@ btpow_status wait_solution(btpow_solver& solver, std::uint64_t timeout_ms, std::
     return fail(BTPOW_ERR_TIMEOUT, "timeout", "wait: no solution within " + std::to_string(timeout_ms) + " ms");
 }
 
+// btpow_scan and btpow_scan_ex: the same checks for either job struct.
+template <class CJob>
+btpow_status checked_scan(const CJob* job, uint64_t start, uint64_t count, const btpow_options* options, uint64_t* hits,
+                          size_t hits_capacity, size_t* found, btpow_scan_stats* stats) {
+    if (found) *found = 0;
+    if (!job) return null_argument("job");
+    if (!found) return null_argument("found");
+    if (!hits && hits_capacity > 0) return null_argument("hits");
+    return guarded([&] { return scan_job(to_job(*job), start, count, options, hits, hits_capacity, *found, stats); });
+}
+
 }  // namespace
 
 extern "C" {
@@ -400,21 +411,6 @@ btpow_status btpow_options_init(btpow_options* options) {
     options->backend = BTPOW_BACKEND_AUTO;
     return BTPOW_OK;
 }
-
-namespace {
-
-// btpow_scan and btpow_scan_ex: the same checks for either job struct.
-template <class CJob>
-btpow_status checked_scan(const CJob* job, uint64_t start, uint64_t count, const btpow_options* options, uint64_t* hits,
-                          size_t hits_capacity, size_t* found, btpow_scan_stats* stats) {
-    if (found) *found = 0;
-    if (!job) return null_argument("job");
-    if (!found) return null_argument("found");
-    if (!hits && hits_capacity > 0) return null_argument("hits");
-    return guarded([&] { return scan_job(to_job(*job), start, count, options, hits, hits_capacity, *found, stats); });
-}
-
-}  // namespace
 
 btpow_status btpow_scan(const btpow_job* job, uint64_t start, uint64_t count, const btpow_options* options,
                         uint64_t* hits, size_t hits_capacity, size_t* found, btpow_scan_stats* stats) {
