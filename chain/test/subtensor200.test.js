@@ -4,9 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { BTPOW, CLI, PACKAGE_DIR, SOLVER_ARGS, runCli, skipReason, startChain } from './support/harness.js';
+import { BTPOW, CLI, PACKAGE_DIR, SOLVER_ARGS, firstLine, runCli, skipReason, startChain } from './support/harness.js';
 
 const skip = skipReason('subtensor200');
 const WALLETS = join(PACKAGE_DIR, 'test', 'fixtures', 'wallets');
@@ -156,10 +155,7 @@ describe('subtensor spec 200 (be, pow-faucet)', { skip, concurrency: false, time
     const solve = spawn(BTPOW, ['solve', '--jobs', '-', '--json', '--backend', 'cpu', '--threads', '2', '--quiet'], { stdio: ['pipe', 'pipe', 'pipe'] });
     jobs.stdout.pipe(solve.stdin);
     try {
-      const line = await Promise.race([
-        new Promise((res) => createInterface({ input: solve.stdout }).once('line', res)),
-        new Promise((_, rej) => setTimeout(() => rej(new Error('no solution within 60 s')), 60000)),
-      ]);
+      const line = await firstLine(solve.stdout, 60000, 'a solution');
       const s = JSON.parse(line);
       assert.ok(s.block_number >= head);
       assert.equal(s.block_hash, (await chain.api.rpc.chain.getBlockHash(s.block_number)).toHex());

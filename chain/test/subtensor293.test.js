@@ -3,9 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { BTPOW, CLI, PACKAGE_DIR, SOLVER_ARGS, runCli, skipReason, startChain } from './support/harness.js';
+import { BTPOW, CLI, PACKAGE_DIR, SOLVER_ARGS, firstLine, runCli, skipReason, startChain } from './support/harness.js';
 import { passes, v1Prefix, v1Seal } from './support/seals.js';
 
 const JS_SOLVER = join(PACKAGE_DIR, 'test', 'support', 'js-solver.js');
@@ -80,10 +79,7 @@ describe('subtensor spec 293 (le, register only)', { skip, concurrency: false, t
       const jobs = spawn(process.execPath, [CLI, 'jobs', '--node', chain.url, '--pow-register', '--netuid', '1', '--hotkey', bob.address,
         '--coldkey', alice.address, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
       await chain.rpc('dev_newBlock', [{}]).catch(() => {});
-      return { jobs, first: await Promise.race([
-        new Promise((res) => createInterface({ input: jobs.stdout }).once('line', res)),
-        new Promise((_, rej) => setTimeout(() => rej(new Error('no job line within 60 s')), 60000)),
-      ]) };
+      return { jobs, first: await firstLine(jobs.stdout, 60000, 'a job line') };
     };
     const a = await lines([]);
     a.jobs.kill('SIGKILL');
@@ -101,10 +97,7 @@ describe('subtensor spec 293 (le, register only)', { skip, concurrency: false, t
     const solve = spawn(solver[0], solver.slice(1), { stdio: ['pipe', 'pipe', 'ignore'] });
     try {
       solve.stdin.write(`${b.first}\n`);
-      const s = JSON.parse(await Promise.race([
-        new Promise((res) => createInterface({ input: solve.stdout }).once('line', res)),
-        new Promise((_, rej) => setTimeout(() => rej(new Error('no solution within 60 s')), 60000)),
-      ]));
+      const s = JSON.parse(await firstLine(solve.stdout, 60000, 'a solution'));
       const j = JSON.parse(b.first);
       const prefix = v1Prefix({ netuid: j.netuid, blockHash: j.block_hash, hotkey: j.hotkey, coldkey: j.coldkey });
       const seal = v1Seal(prefix, BigInt(s.nonce));

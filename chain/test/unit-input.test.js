@@ -4,7 +4,7 @@
 // btpow for accounts and difficulties). Each case runs the CLI as a user would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -34,6 +34,8 @@ function cli(args, { env = {}, timeoutMs = 30000 } = {}) {
     child.once('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, ms: performance.now() - started }); });
   });
 }
+/** Runs fn on every item at once (the cases are separate processes that mostly load modules). */
+const all = (items, fn) => Promise.all(items.map(fn));
 const noStack = (text) => assert.doesNotMatch(text, /\bat .*\.js:\d+|SyntaxError|TypeError/);
 
 let silentTcp;
@@ -61,17 +63,20 @@ after(() => {
 test('connecting honours --timeout: a silent TCP listener and a silent WebSocket end the run within about --timeout', { timeout: 120000 }, async () => {
   const help = await cli(['--help']);
   const bound = Math.max(help.ms, 3000) + 3000;
-  for (const server of [silentTcp, silentWs]) {
+  // The four runs at once: each mostly waits out its --timeout.
+  await Promise.all([silentTcp, silentWs].map(async (server) => {
     const node = ['--node', `ws://127.0.0.1:${server.address().port}`];
-    const r = await cli(['faucet', ...node, '--dev', 'Alice', '--timeout', '3', '--btpow', process.execPath]);
+    const [r, j] = await Promise.all([
+      cli(['faucet', ...node, '--dev', 'Alice', '--timeout', '3', '--btpow', process.execPath]),
+      cli(['jobs', ...node, '--faucet', '--account', ALICE, '--timeout', '3']),
+    ]);
     assert.equal(r.code, 3, r.stderr);
     assert.ok(r.ms < bound, `ended after ${r.ms} ms (bound ${bound} ms)`);
     assert.match(r.stderr, /connecting to|reading metadata from/);
     assert.match(r.stderr, /--timeout 3 s/);
-    const j = await cli(['jobs', ...node, '--faucet', '--account', ALICE, '--timeout', '3']);
     assert.equal(j.code, 3, j.stderr);
     assert.ok(j.ms < bound, `jobs ended after ${j.ms} ms (bound ${bound} ms)`);
-  }
+  }));
 });
 
 test('--timeout and --reconnect are range-checked (Node\'s timers overflow above 2147483.647 s)', () => {
@@ -86,13 +91,13 @@ test('--timeout and --reconnect are range-checked (Node\'s timers overflow above
   assert.equal(parseArgs(['faucet', ...NODE, '--dev', 'Alice', '--reconnect', '0']).options.reconnect, 0);
 });
 
-test('a malformed --node is bad input (exit 2) naming --node, never a stack trace', () => {
-  for (const url of ['ws://127.0.0.1:99999', 'ws://127.0.0.1:abc', 'ws://[::1', 'ws://127.0.0.1 :9944', 'ws://127.0.0.1:9944\n', 'http://127.0.0.1:9944', 'ws://']) {
-    const r = spawnSync(process.execPath, [CLI, 'faucet', '--node', url, '--dev', 'Alice'], { encoding: 'utf8' });
-    assert.equal(r.status, 2, `${JSON.stringify(url)}: ${r.stderr}`);
+test('a malformed --node is bad input (exit 2) naming --node, never a stack trace', async () => {
+  await all(['ws://127.0.0.1:99999', 'ws://127.0.0.1:abc', 'ws://[::1', 'ws://127.0.0.1 :9944', 'ws://127.0.0.1:9944\n', 'http://127.0.0.1:9944', 'ws://'], async (url) => {
+    const r = await cli(['faucet', '--node', url, '--dev', 'Alice']);
+    assert.equal(r.code, 2, `${JSON.stringify(url)}: ${r.stderr}`);
     assert.match(r.stderr, /--node: expected ws:\/\/HOST:PORT/);
     noStack(r.stderr);
-  }
+  });
 });
 
 test('wallet keyfile defects: exit 2 naming the file and what is wrong, before the node is contacted', async () => {
@@ -129,7 +134,7 @@ test('wallet keyfile defects: exit 2 naming the file and what is wrong, before t
       ['faucet', 'empty', /coldkey' is empty/],
       ['register', 'garbagepub', /coldkeypub\.txt': its ss58Address is not an SS58 address of prefix 42/],
     ];
-    for (const [command, name, re] of cases) {
+    await all(cases, async ([command, name, re]) => {
       const extra = command === 'register' ? ['--netuid', '1'] : [];
       const r = await cli([command, ...UNREACHABLE, ...extra, '--wallet', name, '--wallet-path', dir, '--btpow', process.execPath]);
       assert.equal(r.code, 2, `${name}: ${r.stderr}`);
@@ -139,15 +144,15 @@ test('wallet keyfile defects: exit 2 naming the file and what is wrong, before t
       for (const w of good.split(' ')) assert.ok(!r.stderr.includes(` ${w} `) || !r.stderr.includes(good), name);
       assert.ok(!r.stderr.includes(good) && (bad === null || !r.stderr.includes(bad)), `${name}: the phrase was echoed`);
       noStack(r.stderr);
-    }
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('no value of a flag that could be a secret is printed; unknown flags are named without values', () => {
+test('no value of a flag that could be a secret is printed; unknown flags are named without values', async () => {
   const phrase = 'bottom drive obey lake curtain smoke basket hold race lonely fit walk';
-  for (const args of [
+  await all([
     ['faucet', ...NODE, '--SURI=//SecretAlice'],
     ['faucet', ...NODE, '--private_key=0xdeadbeefcafe'],
     ['faucet', ...NODE, '--dev', phrase],
@@ -160,31 +165,29 @@ test('no value of a flag that could be a secret is printed; unknown flags are na
     ['pow-register', ...NODE, '--netuid', '1', '--wallet', 'w', '--wallet-hotkey', phrase],
     ['faucet', ...NODE, '--mnemonic', phrase],
     ['register', ...NODE, '--netuid', '1', '--seed=0x1234abcd'],
-  ]) {
-    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+  ], async (args) => {
+    const r = await cli(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     for (const secret of ['SecretAlice', 'deadbeefcafe', 'bottom drive', 'curtain', 'hunter2', '1234abcd']) {
       assert.ok(!r.stderr.includes(secret), `${args.join(' ')} echoed ${secret}: ${r.stderr}`);
     }
-  }
-  const r = spawnSync(process.execPath, [CLI, 'faucet', ...NODE, '--frobnicate=7', '--dev', 'Alice'], { encoding: 'utf8' });
+  });
+  const r = await cli(['faucet', ...NODE, '--frobnicate=7', '--dev', 'Alice']);
   assert.match(r.stderr, /--frobnicate: not an option of 'faucet'/);
   assert.ok(!r.stderr.includes('=7'));
 });
 
 test('local input is checked before the node is contacted: a bad --suri-file or --btpow is exit 2', async () => {
-  const f = await cli(['faucet', ...UNREACHABLE, '--suri-file', '/nonexistent/suri', '--btpow', process.execPath]);
-  assert.equal(f.code, 2, f.stderr);
-  assert.match(f.stderr, /--suri-file: cannot read/);
-  const b = await cli(['faucet', ...UNREACHABLE, '--dev', 'Alice', '--btpow', '/nonexistent/btpow']);
-  assert.equal(b.code, 2, b.stderr);
-  assert.match(b.stderr, /--btpow: '\/nonexistent\/btpow' is not an executable file/);
-  const s = await cli(['faucet', ...UNREACHABLE, '--dev', 'Alice', '--solver', 'no-such-solver-command --jobs -']);
-  assert.equal(s.code, 2, s.stderr);
-  assert.match(s.stderr, /--solver: 'no-such-solver-command' is not an executable file in PATH/);
-  const m = await cli(['faucet', ...UNREACHABLE, '--dev', 'Alice', '--metrics', 'localhost']);
-  assert.equal(m.code, 2, m.stderr);
-  assert.match(m.stderr, /--metrics: expected HOST:PORT/);
+  await all([
+    [['--suri-file', '/nonexistent/suri', '--btpow', process.execPath], /--suri-file: cannot read/],
+    [['--dev', 'Alice', '--btpow', '/nonexistent/btpow'], /--btpow: '\/nonexistent\/btpow' is not an executable file/],
+    [['--dev', 'Alice', '--solver', 'no-such-solver-command --jobs -'], /--solver: 'no-such-solver-command' is not an executable file in PATH/],
+    [['--dev', 'Alice', '--metrics', 'localhost'], /--metrics: expected HOST:PORT/],
+  ], async ([args, re]) => {
+    const r = await cli(['faucet', ...UNREACHABLE, ...args]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, re);
+  });
 });
 
 test('one rule with btpow: SS58 of prefix 42 or 64 hex digits; difficulties in decimal or 0x hex', () => {

@@ -43,6 +43,19 @@ function timeout(ms, what) {
 }
 
 /**
+ * The first line a child writes on `stream`, or a rejection after `ms` (the timer is cleared
+ * either way, so a test file ends as soon as its tests do).
+ */
+export async function firstLine(stream, ms, what) {
+  const t = timeout(ms, what);
+  try {
+    return await Promise.race([new Promise((res) => createInterface({ input: stream }).once('line', res)), t.promise]);
+  } finally {
+    t.cancel();
+  }
+}
+
+/**
  * Starts a chain; returns { url, api, keyring, rpc(method, params), kill(), stop() }. `at`:
  * 'genesis' leaves the best block at block 0.
  */
