@@ -32,10 +32,18 @@ static __constant__ std::uint64_t kKeccakRcTable[kKeccakRounds] = {
     keccak_rc(6),  keccak_rc(7),  keccak_rc(8),  keccak_rc(9),  keccak_rc(10), keccak_rc(11),
     keccak_rc(12), keccak_rc(13), keccak_rc(14), keccak_rc(15), keccak_rc(16), keccak_rc(17),
     keccak_rc(18), keccak_rc(19), keccak_rc(20), keccak_rc(21), keccak_rc(22), keccak_rc(23)};
+#else
+// On the host a table with static storage: indexing keccak_rc's local array at run time made
+// GCC copy the whole array onto the stack at every call.
+inline constexpr std::uint64_t kKeccakRcTable[kKeccakRounds] = {
+    keccak_rc(0),  keccak_rc(1),  keccak_rc(2),  keccak_rc(3),  keccak_rc(4),  keccak_rc(5),
+    keccak_rc(6),  keccak_rc(7),  keccak_rc(8),  keccak_rc(9),  keccak_rc(10), keccak_rc(11),
+    keccak_rc(12), keccak_rc(13), keccak_rc(14), keccak_rc(15), keccak_rc(16), keccak_rc(17),
+    keccak_rc(18), keccak_rc(19), keccak_rc(20), keccak_rc(21), keccak_rc(22), keccak_rc(23)};
 #endif
 
 BTPOW_HD std::uint64_t keccak_rc_at(int round) {
-#if defined(__CUDA_ARCH__)
+#if defined(__CUDA_ARCH__) || !defined(__CUDACC__)
     return kKeccakRcTable[round];
 #else
     return keccak_rc(round);
@@ -88,14 +96,18 @@ BTPOW_HD void keccak_theta_d(const U64 (&a)[25], U64 (&d)[5]) {
 }
 
 template <class U64, int... I>
-BTPOW_HD void keccak_theta_apply(U64 (&a)[25], const U64 (&d)[5], std::integer_sequence<int, I...>) {
-    ((a[I] = a[I] ^ d[I % 5]), ...);
-}
-
-template <class U64, int... I>
 BTPOW_HD void keccak_theta_apply_fused(U64 (&a)[25], const U64 (&c)[5], const U64 (&r)[5],
                                        std::integer_sequence<int, I...>) {
     ((a[I] = xor3(a[I], c[(I + 4) % 5], r[(I + 1) % 5])), ...);
+}
+
+template <int X, class U64>
+BTPOW_HD void keccak_theta_column(U64 (&a)[25], const U64 d) {
+    a[X] = a[X] ^ d;
+    a[X + 5] = a[X + 5] ^ d;
+    a[X + 10] = a[X + 10] ^ d;
+    a[X + 15] = a[X + 15] ^ d;
+    a[X + 20] = a[X + 20] ^ d;
 }
 
 template <class U64>
@@ -106,9 +118,17 @@ BTPOW_HD void keccak_theta(U64 (&a)[25]) {
         const U64 r[5] = {rotl64<1>(c[0]), rotl64<1>(c[1]), rotl64<1>(c[2]), rotl64<1>(c[3]), rotl64<1>(c[4])};
         keccak_theta_apply_fused(a, c, r, std::make_integer_sequence<int, 25>{});
     } else {
-        U64 d[5];
-        keccak_theta_d(a, d);
-        keccak_theta_apply(a, d, std::make_integer_sequence<int, 25>{});
+        // Each D[x] is applied to its column as soon as it exists, in an order that retires the
+        // parities early (C1 after D2, C4 after D3, C2 after D1): at most the 25 lanes, 5
+        // parities and one D are live, about what AVX-512's 32 registers hold, so the round
+        // loop spills far less than with all five D formed first.
+        U64 c[5];
+        keccak_columns(a, c);
+        keccak_theta_column<0>(a, c[4] ^ rotl64<1>(c[1]));
+        keccak_theta_column<2>(a, c[1] ^ rotl64<1>(c[3]));
+        keccak_theta_column<3>(a, c[2] ^ rotl64<1>(c[4]));
+        keccak_theta_column<1>(a, c[0] ^ rotl64<1>(c[2]));
+        keccak_theta_column<4>(a, c[3] ^ rotl64<1>(c[0]));
     }
 }
 
