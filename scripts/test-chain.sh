@@ -15,11 +15,8 @@ if [ "${1:-}" = --install-only ]; then install_only=true; shift; fi
 build=$(cd "${1:-$root/build}" 2>/dev/null && pwd || echo "${1:-$root/build}")
 started=$(date +%s)
 
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  echo "test-chain: installing nodejs and npm with apt"
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm
-fi
+source "$here/deps.sh"
+btpow_install_node
 major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$major" -lt 18 ]; then
   echo "test-chain: Node.js $(node --version) is too old; btpow-chain needs 18 or newer" >&2
