@@ -7,11 +7,10 @@ btpow_packages=(build-essential cmake pkg-config libssl-dev libboost-dev catch2 
                 libcli11-dev nlohmann-json3-dev libfmt-dev
                 python3-dev python3-venv python3-pip python3-setuptools python3-wheel pybind11-dev
                 python3-pybind11 python3-pytest python3-pycryptodome
-                prometheus-cpp-dev python3-distributed python3-prometheus-client prometheus ninja-build)
+                prometheus-cpp-dev python3-distributed python3-prometheus-client prometheus)
 # prometheus-cpp-dev: `btpow solve --metrics` (the CLI builds without it and refuses the flag);
 # python3-distributed: the fleet (btpow.fleet, docs/fleet.md); python3-prometheus-client: the
-# fleet driver's --metrics; prometheus: the server the fleet suite (scripts/test-fleet.sh) scrapes
-# with; ninja-build: the build tool of the builds below (CMake's Makefiles where it is missing).
+# fleet driver's --metrics; prometheus: the server the fleet suite (scripts/test-fleet.sh) scrapes with.
 
 # The sanitizer and fuzz suites (scripts/test-sanitizers.sh, scripts/test-fuzz.sh) also need these:
 # their shared AddressSanitizer build is clang's (libFuzzer comes with clang's runtime library);
@@ -48,21 +47,11 @@ btpow_install_packages() {
     fi
 }
 
-# Ninja for a new build directory (it starts compiling a target's sources before the targets it
-# links are linked, which keeps both cores busy to the end); a directory keeps the generator it
-# was made with.
-btpow_generator() {
-    local dir=$1
-    if [ ! -f "$dir/CMakeCache.txt" ] && [ -z "${CMAKE_GENERATOR:-}" ] && command -v ninja >/dev/null 2>&1; then
-        echo "-GNinja"
-    fi
-}
-
 # Configures and builds into $1 (Release); extra arguments go to cmake.
 btpow_build() {
     local dir=$1
     shift
-    cmake -S "$(dirname "${BASH_SOURCE[0]}")/.." -B "$dir" $(btpow_generator "$dir") -DCMAKE_BUILD_TYPE=Release "$@" >&2
+    cmake -S "$(dirname "${BASH_SOURCE[0]}")/.." -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >&2
     cmake --build "$dir" -j "$(nproc)" >&2
 }
 
@@ -80,7 +69,7 @@ btpow_asan_build() {
     root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
     btpow_install_packages "${btpow_sanitizer_packages[@]}"
     local flags="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all -fno-omit-frame-pointer"
-    CC=clang CXX=clang++ cmake -S "$root" -B "$dir" $(btpow_generator "$dir") -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBTPOW_ENABLE_CUDA=OFF \
+    CC=clang CXX=clang++ cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBTPOW_ENABLE_CUDA=OFF \
         -DBTPOW_BUILD_TESTS=ON -DBTPOW_BUILD_EXAMPLES=ON -DBTPOW_BUILD_FUZZ=ON -DBTPOW_BUILD_BENCH=OFF \
         -DBTPOW_BUILD_PYTHON=OFF -DBTPOW_BUILD_SHARED=OFF -DBTPOW_INSTALL=OFF -DBTPOW_TESTS_EXCLUDE=cuda \
         -DBTPOW_TESTS_COMPILE_OPTIONS=-fno-sanitize=undefined "-DCMAKE_CXX_FLAGS=$flags" \

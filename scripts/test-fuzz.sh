@@ -3,7 +3,7 @@
 # build directory the ASan+UBSan suite shares with them (scripts/deps.sh's btpow_asan_build;
 # nothing is compiled twice when scripts/test-sanitizers.sh ran first), runs each target over its
 # whole committed corpus (fuzz/corpus/<target>, every input once: the regression run), then fuzzes
-# each for BTPOW_FUZZ_SECONDS (default 20) from that corpus, BTPOW_FUZZ_JOBS targets at a time
+# each for BTPOW_FUZZ_SECONDS (default 10) from that corpus, BTPOW_FUZZ_JOBS targets at a time
 # (default: one per core). A crash, a sanitizer report, a timeout or an out-of-memory fails the
 # run; the input that did it is left in <dir>/artifacts (add it to the corpus and to a regression
 # test).
@@ -15,7 +15,7 @@ btpow_install_deps
 root=$(cd "$here/.." && pwd)
 parent=$(dirname "$(realpath -m "${1:-$root/build}")")
 dir=${BTPOW_FUZZ_DIR:-${BTPOW_ASAN_DIR:-$parent/build-asan}}
-seconds=${BTPOW_FUZZ_SECONDS:-20}
+seconds=${BTPOW_FUZZ_SECONDS:-10}
 jobs=${BTPOW_FUZZ_JOBS:-$(nproc)}
 targets=()
 for source in "$root"/fuzz/*.cpp; do targets+=("$(basename "$source" .cpp)"); done

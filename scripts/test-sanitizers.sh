@@ -54,7 +54,7 @@ began=$SECONDS
 tsan_files=$(grep -l -E '"[^"]*\[(engine|feed)\]' "$root"/tests/test_*.cpp | sed 's|.*/test_||; s|\.cpp$||' |
     paste -s -d ';')
 flags="-fsanitize=thread -fno-omit-frame-pointer -fno-sanitize-recover=all"
-cmake -S "$root" -B "$tsan" $(btpow_generator "$tsan") -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBTPOW_ENABLE_CUDA=OFF \
+cmake -S "$root" -B "$tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBTPOW_ENABLE_CUDA=OFF \
     -DBTPOW_BUILD_TESTS=ON -DBTPOW_BUILD_EXAMPLES=ON -DBTPOW_BUILD_BENCH=OFF -DBTPOW_BUILD_PYTHON=OFF \
     -DBTPOW_BUILD_SHARED=OFF -DBTPOW_INSTALL=OFF "-DBTPOW_TESTS_ONLY=$tsan_files" -DBTPOW_TESTS_COMPILE_OPTIONS=-O0 \
     "-DCMAKE_CXX_FLAGS=$flags" "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
