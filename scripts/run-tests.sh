@@ -2,9 +2,9 @@
 # The test command: installs what is missing, checks the sources' format, builds everything (with
 # CUDA when nvcc is there), runs the whole C++ suite through ctest, then each further suite whose
 # script is present (scripts/test-*.sh, each given the build directory): Python, chain, fleet,
-# sanitizers, fuzzing. The chain client's npm packages install while the build compiles. GPU tests skip, saying so, when no device exists;
-# chain tests skip when the chain specs are absent. Each step's time is printed. docs/testing.md
-# describes each step and how to run one alone.
+# sanitizers, fuzzing. The chain client's npm packages install while the build compiles. GPU
+# tests skip, saying so, when no device exists; chain tests skip when the chain specs are absent.
+# Each step's time is printed. docs/testing.md describes each step and how to run one alone.
 #
 # Under CI (CI set and not "false", as CI services and .ci/run set it) the CUDA backend is built
 # for one architecture, $BTPOW_CI_CUDA_ARCHITECTURES (default 90: sm_90 code and compute_90 PTX),
@@ -62,6 +62,6 @@ if [ -n "$chain_install" ]; then
     fi
 fi
 # One suite at a time: run side by side, the chain suite and the sanitizer builds each took about
-# twice as long, for no gain in the total (docs/testing.md).
+# twice as long, for no gain in the total (BENCHMARKS.md, the test command).
 for name in chain fleet sanitizers fuzz; do suite "$name"; done
 echo "btpow: every suite passed in $SECONDS s" >&2
