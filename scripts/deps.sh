@@ -13,8 +13,8 @@ btpow_packages=(build-essential cmake pkg-config libssl-dev libboost-dev catch2 
 # fleet driver's --metrics; prometheus: the server the fleet suite (scripts/test-fleet.sh) scrapes with.
 
 # The sanitizer and fuzz suites (scripts/test-sanitizers.sh, scripts/test-fuzz.sh) also need these:
-# their shared AddressSanitizer build is clang's (libFuzzer comes with clang's runtime library);
-# the ThreadSanitizer build is gcc's, whose runtime comes with build-essential.
+# their AddressSanitizer and ThreadSanitizer builds are clang's (libFuzzer and the sanitizer
+# runtimes come with clang's runtime library).
 btpow_sanitizer_packages=(clang libclang-rt-14-dev)
 
 btpow_install_deps() {
