@@ -14,23 +14,21 @@ import queue
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 import btpow
+from prometheus_server import PROMETHEUS, Prometheus, free_port
 
 DASK_SCHEDULER = shutil.which("dask-scheduler")
 DASK_WORKER = shutil.which("dask-worker")
-PROMETHEUS = shutil.which("prometheus")
 CLI = os.environ.get("BTPOW_CLI", "")
 
 pytestmark = [
@@ -46,12 +44,6 @@ M = (1 << 256) - 1
 SLOT_NONCES = 1 << 48
 BTPOW_PATH = str(Path(btpow.__file__).parent.parent)  # where workers import btpow from
 STARTUP_SECONDS = 60  # a loaded 2-core machine starts a Dask process in 5-15 s
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def worker_env(with_btpow: bool = True) -> dict:
@@ -323,18 +315,8 @@ def test_overhead_and_broadcast_latency(fleet):
 
 @pytest.mark.skipif(not PROMETHEUS, reason="prometheus not found (apt-get install prometheus)")
 def test_prometheus_scrapes_the_solver_and_the_fleet(fleet, tmp_path):
-    solve_port, fleet_port, prom_port = free_port(), free_port(), free_port()
-    config = tmp_path / "prometheus.yml"
-    config.write_text(f"""global:
-  scrape_interval: 1s
-scrape_configs:
-  - job_name: btpow-solve
-    static_configs: [{{targets: ['127.0.0.1:{solve_port}']}}]
-  - job_name: btpow-fleet
-    static_configs: [{{targets: ['127.0.0.1:{fleet_port}']}}]
-""")
-    prom = Process([PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={tmp_path / 'data'}",
-                    f"--web.listen-address=127.0.0.1:{prom_port}"])
+    solve_port, fleet_port = free_port(), free_port()
+    prom = Prometheus(tmp_path, {"btpow-solve": solve_port, "btpow-fleet": fleet_port})
     d = driver(fleet.address, "--json", "--metrics", f"127.0.0.1:{fleet_port}")
     solve = None
     try:
@@ -353,7 +335,7 @@ scrape_configs:
             for _ in range(3):
                 found = proc.wait_err(pattern, 30)
             status_rate = float(found.group(1)) * {None: 1, " k": 1e3, " M": 1e6, " G": 1e9}[found.group(2)]
-            prom_rate = query(prom_port, f'sum(rate(btpow_seals_total{{job="{name}"}}[10s]))', time.time() - 0.5)
+            prom_rate = rate(prom, f'sum(rate(btpow_seals_total{{job="{name}"}}[10s]))', time.time() - 0.5)
             compared[name] = (status_rate, prom_rate)
         text = urllib.request.urlopen(f"http://127.0.0.1:{solve_port}/metrics", timeout=5).read().decode()
         assert 'btpow_seals_total{device="cpu"}' in text
@@ -370,19 +352,10 @@ scrape_configs:
         assert abs(prom_rate - status_rate) <= tolerance * status_rate, name
 
 
-def query(port: int, promql: str, at: float) -> float:
-    deadline = time.monotonic() + 30
-    while True:
-        url = f"http://127.0.0.1:{port}/api/v1/query?" + urllib.parse.urlencode({"query": promql, "time": at})
-        try:
-            result = json.loads(urllib.request.urlopen(url, timeout=5).read())["data"]["result"]
-            if result and float(result[0]["value"][1]) > 0:
-                return float(result[0]["value"][1])
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Prometheus gave no rate: {promql}")
-        time.sleep(1)
+def rate(prom: Prometheus, promql: str, at: float) -> float:
+    result = prom.query(promql, 30, at=at, accept=lambda r: bool(r) and float(r[0]["value"][1]) > 0)
+    assert result, f"Prometheus gave no rate: {promql}"
+    return float(result[0]["value"][1])
 
 
 def test_unreachable_scheduler():
