@@ -29,8 +29,10 @@ want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   echo "test-chain: node_modules matches package-lock.json; no install"
 else
-  echo "test-chain: npm ci"
-  npm ci --no-audit --no-fund
+  # No install scripts: the only one is sqlite3's native build (about 90 s of CPU), the optional
+  # cache database of chopsticks, which the tests never open.
+  echo "test-chain: npm ci --ignore-scripts"
+  npm ci --no-audit --no-fund --ignore-scripts
   echo "$want" > "$stamp"
 fi
 # Node.js 18, the oldest the client supports (Debian 12's), for a second pass below when the first
@@ -43,7 +45,7 @@ if [ "$major" -gt 18 ] && [ "$(uname -sm)" = "Linux x86_64" ]; then
   want18=$(sha256sum test/node18/package-lock.json | cut -d' ' -f1)
   if [ ! -x "$node18" ] || [ ! -f "$stamp18" ] || [ "$(cat "$stamp18")" != "$want18" ]; then
     echo "test-chain: npm ci in test/node18 (Node.js 18)"
-    (cd test/node18 && npm ci --no-audit --no-fund)
+    (cd test/node18 && npm ci --no-audit --no-fund --ignore-scripts)
     echo "$want18" > "$stamp18"
   fi
 fi

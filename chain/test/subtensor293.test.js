@@ -2,19 +2,12 @@
 // for another coldkey, and the faucet refused by name.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { BTPOW, CLI, PACKAGE_DIR, SOLVER_ARGS, firstLine, runCli, skipReason, startChain } from './support/harness.js';
 import { passes, v1Prefix, v1Seal } from './support/seals.js';
 
 const JS_SOLVER = join(PACKAGE_DIR, 'test', 'support', 'js-solver.js');
-
-/** Whether this btpow solves v1 jobs (docs/protocol.md §10); until it does, the JS test solver stands in. */
-function btpowHasV1() {
-  const line = JSON.stringify({ seal: 'v1', block_number: 1, block_hash: `0x${'01'.repeat(32)}`, netuid: 1, hotkey: `0x${'02'.repeat(32)}`, coldkey: `0x${'03'.repeat(32)}`, difficulty: '2', count: 1 });
-  const r = spawnSync(BTPOW, ['solve', '--jobs', '-', '--json', '--backend', 'cpu', '--threads', '1', '--quiet'], { input: `${line}\n`, encoding: 'utf8', timeout: 20000 });
-  return /"seal_kind":"v1"/.test(r.stdout ?? '');
-}
 
 const skip = skipReason('subtensor293');
 
@@ -91,8 +84,7 @@ describe('subtensor spec 293 (le, register only)', { skip, concurrency: false, t
     assert.equal(job.coldkey, alice.address);
     assert.equal(BigInt(job.difficulty), difficulty > 0n ? difficulty : 1n);
 
-    const v1 = btpowHasV1();
-    const solver = v1 ? [BTPOW, 'solve', '--jobs', '-', '--json', '--backend', 'cpu', '--threads', '2', '--quiet'] : [process.execPath, JS_SOLVER];
+    const solver = [BTPOW, 'solve', '--jobs', '-', '--json', '--backend', 'cpu', '--threads', '2', '--quiet'];
     const b = await lines(['--difficulty', '0x200']);
     const solve = spawn(solver[0], solver.slice(1), { stdio: ['pipe', 'pipe', 'ignore'] });
     try {
@@ -101,7 +93,7 @@ describe('subtensor spec 293 (le, register only)', { skip, concurrency: false, t
       const j = JSON.parse(b.first);
       const prefix = v1Prefix({ netuid: j.netuid, blockHash: j.block_hash, hotkey: j.hotkey, coldkey: j.coldkey });
       const seal = v1Seal(prefix, BigInt(s.nonce));
-      assert.equal(s.seal_kind, 'v1', v1 ? 'btpow' : 'js-solver');
+      assert.equal(s.seal_kind, 'v1');
       assert.equal(s.work ?? s.seal, `0x${seal.toString('hex')}`);
       assert.ok(passes(seal, 0x200n, 'le'));
     } finally {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A small solver that speaks btpow's job feed (`--jobs - --json`: job lines in, solution lines
-// out) in JavaScript, for tests that need v1 solutions where btpow has none, and for --solver.
+// out) in JavaScript, for the tests of --solver (any job-feed command) and of a solver that is
+// slow or answers errors.
 // Brute force from nonce 0: only for difficulties solved in a few thousand hashes.
 // Env: JS_SOLVER_DELAY_MS delays each solution (a slow solver); JS_SOLVER_FAIL=1 answers every
 // job line with an error object.
