@@ -6,7 +6,7 @@
 #     too);
 #   ThreadSanitizer (clang, build-tsan/): the engine and solver tests ([engine]) and the CLI's
 #     job feed and signal tests ([feed]), where the threads are; only the test files that hold
-#     them are built, at -O0, with the library and the CLI at -O1 and line tables (clang builds
+#     them are built, at -O0 as the CLI, with the library at -O1 and line tables (clang builds
 #     it in half the time gcc took).
 # Both leave out tests/test_cuda.cpp (CUDA is off here; its host copies of the kernels take over
 # 12 minutes of one core to compile instrumented); the main build's ctest runs it. Each builds
@@ -58,7 +58,7 @@ tsan_files=$(grep -l -E '"[^"]*\[(engine|feed)\]' "$root"/tests/test_*.cpp | sed
 flags="-fsanitize=thread -fno-omit-frame-pointer -fno-sanitize-recover=all"
 CC=clang CXX=clang++ cmake -S "$root" -B "$tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBTPOW_ENABLE_CUDA=OFF \
     -DBTPOW_BUILD_TESTS=ON -DBTPOW_BUILD_EXAMPLES=ON -DBTPOW_BUILD_BENCH=OFF -DBTPOW_BUILD_PYTHON=OFF \
-    -DBTPOW_BUILD_SHARED=OFF -DBTPOW_INSTALL=OFF "-DBTPOW_TESTS_ONLY=$tsan_files" -DBTPOW_TESTS_COMPILE_OPTIONS=-O0 \
+    -DBTPOW_BUILD_SHARED=OFF -DBTPOW_INSTALL=OFF "-DBTPOW_TESTS_ONLY=$tsan_files" -DBTPOW_TESTS_COMPILE_OPTIONS=-O0 -DBTPOW_CLI_COMPILE_OPTIONS=-O0 \
     "-DCMAKE_CXX_FLAGS=$flags" "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only -DNDEBUG" \
     "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread" >&2
 cmake --build "$tsan" -j "$jobs" --target btpow_tests btpow_cli >&2
