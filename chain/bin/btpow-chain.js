@@ -3,7 +3,6 @@
 // subtensor (or Torus) node, with the btpow solver (or any job-feed solver) doing the work.
 import { parseArgs, USAGE } from '../src/args.js';
 import { EXIT, UsageError, FailureError } from '../src/errors.js';
-import { runClaims, runJobs, runPowRegister } from '../src/client.js';
 
 async function main() {
   let parsed;
@@ -22,6 +21,9 @@ async function main() {
     return EXIT.done;
   }
   try {
+    // Loaded only now: @polkadot/api takes about half a second to load, which --help and bad
+    // flags need not wait for.
+    const { runClaims, runJobs, runPowRegister } = await import('../src/client.js');
     if (command === 'jobs') return await runJobs(options);
     if (command === 'pow-register') return await runPowRegister(options);
     return await runClaims(command, options);

@@ -2,9 +2,11 @@
 // names the flag and the form it expects (exit 2). Secrets are never accepted as arguments.
 import { base58Decode, checkAddress, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
 import { UsageError } from './errors.js';
-import { RECONNECT_LIMIT_S } from './connection.js';
 import { parseListen } from './metrics.js';
 import { splitCommand } from './solver.js';
+
+/** How long a lost node is waited for, by default (--reconnect S changes it; 0 never reconnects). */
+export const RECONNECT_LIMIT_S = 60;
 
 export const USAGE = `usage:
   btpow-chain faucet   --node ws://HOST:PORT SIGNER [--claims K] [--rule le|be|auto] [--difficulty D]

@@ -3,10 +3,9 @@
 // again, until the node is back or the reconnection limit passes.
 import { EventEmitter } from 'node:events';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { RECONNECT_LIMIT_S } from './args.js';
 import { FailureError } from './errors.js';
 
-/** How long a lost node is waited for, by default (--reconnect S changes it; 0 never reconnects). */
-export const RECONNECT_LIMIT_S = 60;
 /** Backoff between reconnection tries: doubling from the first to the last, in ms. */
 export const BACKOFF_MS = { first: 250, last: 5000 };
 
