@@ -52,19 +52,29 @@ def hot_functions(path, seal):
         return [("sha_ni", rf"::scan<{pk}, {le}>\(", 2, {"body": True}),
                 ("sha_ni", rf"::seal_top<{le}>\(", 1, KECCAK_LOOP)]
     if path == "avx2" or (path == "avx2+sha" and seal == "v1-nonce-order"):
-        return [("avx2", rf"Avx2Path::seal_input_lanes<{pk}>\(", 8, {}),
-                ("avx2", rf"Avx2Path::seal_top<{le}>\(", 4, KECCAK_LOOP)]
+        return [("avx2", rf"tops_and_next_lanes<[^<>]*Avx2Path, {pk}, {le}>\((?!.*lambda)", 8, INTERLEAVED_LOOPS),
+                ("avx2", rf"tops_and_next_lanes<[^<>]*Avx2Path, {pk}, {le}>\(.*lambda", 8, SLICE_CALLS)]
     if path == "avx2+sha":
         return [("avx2", rf"scan_with_sha_ni<{pk}, {le}>\(", 4, {"body": True}),
                 ("avx2", rf"Avx2Path::seal_top<{le}>\(", 4, KECCAK_LOOP)]
     if path == "avx512":
-        return [("avx512", rf"Avx512Path::seal_input_lanes<{pk}>\(", 32, {}),
-                ("avx512", rf"Avx512Path::seal_top<{le}>\(", 8, KECCAK_LOOP)]
+        return [("avx512", rf"tops_and_next_lanes<[^<>]*Avx512Path, {pk}, {le}>\((?!.*lambda)", 16,
+                 dict(INTERLEAVED_LOOPS, slices=True))]
     raise SystemExit(f"cpu_bounds.py: unknown path '{path}'")
 
 
 # The seal's Keccak as a loop: 11 passes of two rounds (keccak_seal_rounds with RoundLoop).
 KECCAK_LOOP = {"trips": [11]}
+# group_scan.hpp's tops_and_next_lanes: a loop over the two Keccak vectors around the round loop.
+# Only conditional backward branches, and unconditional ones around such a loop, are loops here.
+# Its SHA-256 slices run once per call: inlined (avx512), from a slice mark (below) to the next
+# unconditional jump, wherever the compiler placed them; out of line (avx2, kSlicesInline), in
+# the function the round loop calls at each of its 22 passes, where the rest runs 22 times.
+INTERLEAVED_LOOPS = {"trips": [2, 11], "nested": True}
+SLICE_CALLS = {"calls": 22, "slices": True}
+# BTPOW_SHA_SLICE_MARK, the no-op at the start of each slice.
+SLICE_MARK_RE = re.compile(r"\[rax\+0x5eed\]")
+SLICE_MARK = "slice-mark"
 
 
 def find_object(build, stem):
@@ -87,22 +97,29 @@ def disassemble(obj):
         m = re.match(r"^\s+([0-9a-f]+):\s+(\S+)\s*(.*)$", line)
         if m and current is not None:
             mnemonic, operands = m.group(2), m.group(3)
-            if mnemonic in ("nop", "nopw", "nopl", "xchg", "cs", "data16") or mnemonic.startswith("nop"):
+            if SLICE_MARK_RE.search(operands):
+                mnemonic = SLICE_MARK
+            elif mnemonic in ("nop", "nopw", "nopl", "xchg", "cs", "data16") or mnemonic.startswith("nop"):
                 continue
             current.append((int(m.group(1), 16), mnemonic, operands))
     return functions
 
 
-def loops_of(code):
-    """[(first index, last index)] of each backward branch's body, in address order."""
+def loops_of(code, nested=False):
+    """[(first index, last index)] of each backward branch's body, in address order. nested: only
+    conditional backward branches, and unconditional ones whose body holds such a loop."""
     index = {addr: i for i, (addr, _, _) in enumerate(code)}
     loops = []
     for i, (addr, mnemonic, operands) in enumerate(code):
         if mnemonic.startswith("j"):
             m = re.match(r"^([0-9a-f]+)\s", operands + " ")
             if m and int(m.group(1), 16) < addr and int(m.group(1), 16) in index:
-                loops.append((index[int(m.group(1), 16)], i))
-    return sorted(loops)
+                loops.append((index[int(m.group(1), 16)], i, mnemonic == "jmp"))
+    if nested:
+        inner = [(f, l) for f, l, jump in loops if not jump]
+        loops = [(f, l, jump) for f, l, jump in loops
+                 if not jump or any(f < fi and li < l for fi, li in inner)]
+    return sorted((f, l) for f, l, _ in loops)
 
 
 def classify(mnemonic, operands):
@@ -132,8 +149,13 @@ def classify(mnemonic, operands):
 
 
 def count_function(code, spec):
-    loops = loops_of(code)
-    weights = [1.0] * len(code)
+    """Instruction classes of one call, and which of them are SHA-256 slices (spec: see
+    hot_functions)."""
+    loops = loops_of(code, spec.get("nested", False))
+    if spec.get("nested") and len(loops) != len(spec["trips"]):
+        raise SystemExit(f"cpu_bounds.py: expected {len(spec['trips'])} loops in an interleaved function, found "
+                         f"{len(loops)}: its layout changed; update INTERLEAVED_LOOPS")
+    weights = [float(spec.get("calls", 1))] * len(code)
     if spec.get("body"):
         if not loops:
             raise SystemExit("cpu_bounds.py: expected a loop in a scan function")
@@ -142,10 +164,24 @@ def count_function(code, spec):
     for trips, (first, last) in zip(spec.get("trips", []), loops):
         for i in range(first, last + 1):
             weights[i] *= trips
+    sliced = [False] * len(code)
+    if spec.get("slices"):
+        in_slice = False
+        for i, (_, mnemonic, _) in enumerate(code):
+            in_slice = in_slice or mnemonic == SLICE_MARK
+            if in_slice:
+                weights[i], sliced[i] = 1.0, True
+                in_slice = mnemonic not in ("jmp", "ret")
+        if not any(sliced):
+            raise SystemExit("cpu_bounds.py: no SHA-256 slice marks where slices were expected")
     totals = {}
-    for w, (_, mnemonic, operands) in zip(weights, code):
+    for w, is_slice, (_, mnemonic, operands) in zip(weights, sliced, code):
+        if mnemonic == SLICE_MARK:
+            continue
         for k, v in classify(mnemonic, operands).items():
             totals[k] = totals.get(k, 0.0) + w * v
+            if is_slice and k == "total":
+                totals["slices"] = totals.get("slices", 0.0) + w * v
     return totals, len(loops)
 
 
@@ -159,9 +195,13 @@ def static_counts(build, path, seal, cache):
         if len(matches) != 1:
             raise SystemExit(f"cpu_bounds.py: {len(matches)} functions match {pattern} in {obj}: {matches[:4]}")
         totals, loops = count_function(cache[obj][matches[0]], spec)
-        parts.append(f"{round(totals['total'] / nonces)}" + (f" (loop x{spec['trips'][0]})" if loops and spec.get("trips") else ""))
+        if not spec.get("nested") and not spec.get("slices"):
+            parts.append(f"{round(totals['total'] / nonces)}" + (f" (loop x{spec['trips'][-1]})" if loops and spec.get("trips") else ""))
         for k, v in totals.items():
             per_seal[k] = per_seal.get(k, 0.0) + v / nonces
+    if "slices" in per_seal:  # interleaved: the SHA-256 slices, then everything else
+        sha = per_seal.pop("slices")
+        parts = [f"{round(sha)}", f"{round(per_seal['total'] - sha)} (loop x{INTERLEAVED_LOOPS['trips'][-1]})"]
     return per_seal, parts
 
 

@@ -155,6 +155,61 @@ TEST_CASE("v1: the fast core's candidate filter agrees with the reference at the
     }
 }
 
+namespace {
+
+// A compression through its step form (core/sha256.hpp), one step at a time.
+template <class Steps, class Plan, int... J>
+void run_steps(const Plan& plan, core::Sha256Work<std::uint32_t>& work, std::integer_sequence<int, J...>) {
+    (Steps::template step<J>(plan, work), ...);
+}
+
+// A v1 nonce-order plan with the member names Sha256V1PayloadSteps reads.
+struct V1PayloadWords {
+    core::V1Middle middle;
+    core::V1LastWords last;
+    const std::uint32_t* midstate;
+};
+
+}  // namespace
+
+TEST_CASE("v1: the SHA-256 step forms the wide CPU paths interleave equal the one-call compressions") {
+    const std::uint8_t block_and_hotkey[32] = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3,
+                                               2, 3, 8, 4, 6, 2, 6, 4, 3, 3, 8, 3, 2, 7, 9, 5};
+    const core::Plan old_plan = core::make_plan(block_and_hotkey, 0, true);
+    const auto prefix = btpow::v1_prefix(sample_job(1));
+    for (const std::uint64_t nonce : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{0x0123456789abcdef}, kMax}) {
+        INFO("nonce " << nonce);
+        std::uint32_t expected[8], got[8];
+        core::Sha256Work<std::uint32_t> work{};
+
+        core::sha256_pre_seal(old_plan, core::nonce_word0(nonce), core::nonce_word1(nonce), expected);
+        core::Sha256PreSealSteps::begin(old_plan, core::nonce_word0(nonce), core::nonce_word1(nonce), work);
+        run_steps<core::Sha256PreSealSteps>(old_plan, work, std::make_integer_sequence<int, 63>{});
+        core::Sha256PreSealSteps::finish(old_plan, work, got);
+        CHECK(std::equal(got, got + 8, expected));
+
+        core::Plan search = core::make_v1_plan(prefix.data(), 0, core::PlanKind::v1_search);
+        core::plan_v1_search_run(search, nonce & (core::kV1SearchRun - 1));
+        const std::uint32_t w0 = core::v1_search_word0(nonce);
+        core::sha256_v1_last_block(search, w0, expected);
+        core::Sha256V1LastBlockSteps::begin(search, w0, work);
+        run_steps<core::Sha256V1LastBlockSteps>(search, work, std::make_integer_sequence<int, 63>{});
+        core::Sha256V1LastBlockSteps::finish(search, work, got);
+        CHECK(std::equal(got, got + 8, expected));
+
+        core::Plan range = core::make_v1_plan(prefix.data(), 0, core::PlanKind::v1_range);
+        core::plan_v1_range_run(range, static_cast<std::uint32_t>(nonce >> core::kV1SearchLowBits));
+        core::plan_digest(range, nonce, expected);
+        const V1PayloadWords words{range.v1_middle, core::V1LastWords{range.v1_last_kw}, range.v1_midstate};
+        const std::uint32_t w14 = core::v1_middle_w14(range.v1_middle, nonce), w15 = core::v1_middle_w15(nonce);
+        core::Sha256V1PayloadSteps::begin(words, w14, w15, work);
+        run_steps<core::Sha256V1PayloadSteps>(words, work,
+                                              std::make_integer_sequence<int, core::Sha256V1PayloadSteps::kSteps>{});
+        core::Sha256V1PayloadSteps::finish(words, work, got);
+        CHECK(std::equal(got, got + 8, expected));
+    }
+}
+
 TEST_CASE("v1: the search order visits every nonce once, runs of 2^24 sharing nonce bytes 0..4") {
     for (std::uint64_t position : {std::uint64_t{0}, std::uint64_t{1}, core::kV1SearchRun - 1, core::kV1SearchRun, kMax,
                                    std::uint64_t{0x0123456789abcdef}}) {

@@ -131,39 +131,40 @@ BTPOW_LANE std::uint32_t in_range_mask(std::uint64_t offset, std::uint64_t count
     return left >= static_cast<std::uint64_t>(width) ? (1u << width) - 1 : (1u << left) - 1;
 }
 
-// The lane set of group_scan.hpp. The two phases are kept out of line and run one after the
-// other over a group, so that only one of them needs the instruction cache at a time.
+// The lane set of group_scan.hpp: one 8-nonce SHA-256 vector a slice at a time among the Keccak
+// rounds of the two 4-nonce vectors before it.
 struct Avx2Path {
     template <core::PlanKind Kind>
     using WidePlan =
         std::conditional_t<Kind == core::PlanKind::v1_range, BroadcastV1Range<U32x8>, BroadcastPlan<U32x8>>;
+    using ShaLanes = U32x8;
     using KeccakLanes = U64x4;
-    static constexpr std::uint64_t kShaWidth = 8;     // nonces per SHA-256 vector
+    static constexpr std::uint64_t kShaWidth = 8;  // nonces per SHA-256 vector
+    static constexpr bool kSlicesInline = false;
     static constexpr std::uint64_t kKeccakWidth = 4;  // nonces per Keccak vector
-    static constexpr int kGroupBatches = 8;           // SHA-256 vectors per group
 
-    // SHA-256 of the 8 positions first .. first + 7, as Keccak input lanes: positions 0..3 in
-    // halves[0], 4..7 in halves[1].
+    // The SHA-256 of the 8 positions first .. first + 7 before its first step.
     template <core::PlanKind Kind>
-    [[gnu::noinline]] static void seal_input_lanes(const WidePlan<Kind>& wide_plan, std::uint64_t first,
-                                                   U64x4 (&halves)[2][4]) {
-        U32x8 digest[8];
+    BTPOW_LANE static void sha_begin(const WidePlan<Kind>& wide_plan, std::uint64_t first,
+                                     core::Sha256Work<U32x8>& work) {
         if constexpr (Kind == core::PlanKind::old_seal) {
             U32x8 w0, w1;
             nonce_words(first, w0, w1);
-            core::sha256_pre_seal(wide_plan, w0, w1, digest);
+            core::Sha256PreSealSteps::begin(wide_plan, w0, w1, work);
         } else if constexpr (Kind == core::PlanKind::v1_search) {
-            core::sha256_v1_last_block(wide_plan, v1_search_word0(first), digest);
+            core::Sha256V1LastBlockSteps::begin(wide_plan, v1_search_word0(first), work);
         } else {
             U32x8 w14, w15;
             v1_middle_words(wide_plan.w14_prefix, first, w14, w15);
-            core::sha256_v1_payload(wide_plan.middle, wide_plan.last, wide_plan.midstate, w14, w15, digest);
+            core::Sha256V1PayloadSteps::begin(wide_plan, w14, w15, work);
         }
-        digest_lanes(digest, halves);
     }
+    // The digest as Keccak input lanes: positions 0..3 in parts[0], 4..7 in parts[1].
+    BTPOW_LANE static void keccak_lanes(const U32x8 (&digest)[8], U64x4 (&parts)[2][4]) { digest_lanes(digest, parts); }
 
-    // The Keccak's rounds 1..22 as a loop: unrolled, its 36 KB overflow the instruction cache;
-    // as a loop it is a few kilobytes and the spills of its 25-lane state are the same.
+    // The seal's Keccak alone, for the SHA-NI loop below: the rounds 1..22 as a loop (unrolled,
+    // its 36 KB overflow the instruction cache; as a loop it is a few kilobytes and the spills
+    // of its 25-lane state are the same).
     template <bool TopIsLe>
     [[gnu::noinline]] static U64x4 seal_top(const U64x4 (&lanes)[4]) {
         return core::keccak_seal_top<TopIsLe, /*RoundLoop=*/true>(lanes);

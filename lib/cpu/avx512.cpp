@@ -64,41 +64,6 @@ BTPOW_LANE U32x16 maj(U32x16 a, U32x16 b, U32x16 c) {
     return U32x16(_mm512_ternarylogic_epi32(a.v, b.v, c.v, kTernMajority));
 }
 
-// Two SHA-256 vectors (32 nonces) advanced in step: one vector's rounds form a single chain of
-// dependent instructions, so alone it leaves the vector pipes idle between them; two independent
-// chains interleaved fill them. A plan's broadcast words convert by duplication.
-struct U32x16x2 {
-    __m512i lo, hi;
-    U32x16x2() = default;
-    BTPOW_LANE U32x16x2(std::uint32_t x) : lo(_mm512_set1_epi32(static_cast<int>(x))), hi(lo) {}
-    BTPOW_LANE explicit U32x16x2(U32x16 x) : lo(x.v), hi(x.v) {}
-    BTPOW_LANE U32x16x2(U32x16 low, U32x16 high) : lo(low.v), hi(high.v) {}
-    BTPOW_LANE U32x16 low() const { return U32x16(lo); }
-    BTPOW_LANE U32x16 high() const { return U32x16(hi); }
-};
-BTPOW_LANE U32x16x2 operator+(U32x16x2 a, U32x16x2 b) { return {a.low() + b.low(), a.high() + b.high()}; }
-BTPOW_LANE U32x16x2 operator^(U32x16x2 a, U32x16x2 b) { return {a.low() ^ b.low(), a.high() ^ b.high()}; }
-BTPOW_LANE U32x16x2 operator&(U32x16x2 a, U32x16x2 b) { return {a.low() & b.low(), a.high() & b.high()}; }
-BTPOW_LANE U32x16x2 operator|(U32x16x2 a, U32x16x2 b) { return {a.low() | b.low(), a.high() | b.high()}; }
-BTPOW_LANE U32x16x2 operator~(U32x16x2 a) { return {~a.low(), ~a.high()}; }
-template <int N>
-BTPOW_LANE U32x16x2 rotr32(U32x16x2 x) {
-    return {rotr32<N>(x.low()), rotr32<N>(x.high())};
-}
-template <int N>
-BTPOW_LANE U32x16x2 shr32(U32x16x2 x) {
-    return {shr32<N>(x.low()), shr32<N>(x.high())};
-}
-BTPOW_LANE U32x16x2 xor3(U32x16x2 a, U32x16x2 b, U32x16x2 c) {
-    return {xor3(a.low(), b.low(), c.low()), xor3(a.high(), b.high(), c.high())};
-}
-BTPOW_LANE U32x16x2 ch(U32x16x2 e, U32x16x2 f, U32x16x2 g) {
-    return {ch(e.low(), f.low(), g.low()), ch(e.high(), f.high(), g.high())};
-}
-BTPOW_LANE U32x16x2 maj(U32x16x2 a, U32x16x2 b, U32x16x2 c) {
-    return {maj(a.low(), b.low(), c.low()), maj(a.high(), b.high(), c.high())};
-}
-
 // Eight 64-bit Keccak lanes, one nonce per SIMD lane.
 struct U64x8 {
     __m512i v;
@@ -119,6 +84,7 @@ BTPOW_LANE U64x8 rotl64(U64x8 x) {
     }
 }
 BTPOW_LANE U64x8 xor3(U64x8 a, U64x8 b, U64x8 c) { return U64x8(_mm512_ternarylogic_epi64(a.v, b.v, c.v, kTernXor3)); }
+
 BTPOW_LANE U64x8 xor5(U64x8 a, U64x8 b, U64x8 c, U64x8 d, U64x8 e) { return xor3(xor3(a, b, c), d, e); }
 BTPOW_LANE U64x8 chi(U64x8 a, U64x8 b, U64x8 c) { return U64x8(_mm512_ternarylogic_epi64(a.v, b.v, c.v, kTernChi)); }
 
@@ -175,52 +141,38 @@ BTPOW_LANE void digest_lanes(const U32x16 (&digest)[8], U64x8 (&lower)[4], U64x8
     }
 }
 
-// The lane set of group_scan.hpp. The two phases are kept out of line and run one after the
-// other over a group, so that only one of them needs the instruction cache at a time.
+// The lane set of group_scan.hpp: one 16-nonce SHA-256 vector a slice at a time among the Keccak
+// rounds of the two 8-nonce vectors before it.
 struct Avx512Path {
     template <core::PlanKind Kind>
     using WidePlan =
         std::conditional_t<Kind == core::PlanKind::v1_range, BroadcastV1Range<U32x16>, BroadcastPlan<U32x16>>;
+    using ShaLanes = U32x16;
     using KeccakLanes = U64x8;
-    static constexpr std::uint64_t kShaWidth = 32;    // nonces per call of seal_input_lanes
+    static constexpr std::uint64_t kShaWidth = 16;  // nonces per SHA-256 vector
+    static constexpr bool kSlicesInline = true;
     static constexpr std::uint64_t kKeccakWidth = 8;  // nonces per Keccak vector
-    static constexpr int kGroupBatches = 2;           // calls of seal_input_lanes per group
 
-    // SHA-256 of the 32 positions first .. first + 31 as two interleaved 16-nonce vectors, as
-    // Keccak input lanes: positions 8j .. 8j + 7 in parts[j].
+    // The SHA-256 of the 16 positions first .. first + 15 before its first step.
     template <core::PlanKind Kind>
-    [[gnu::noinline]] static void seal_input_lanes(const WidePlan<Kind>& wide_plan, std::uint64_t first,
-                                                   U64x8 (&parts)[4][4]) {
-        U32x16x2 digest[8];
+    BTPOW_LANE static void sha_begin(const WidePlan<Kind>& wide_plan, std::uint64_t first,
+                                     core::Sha256Work<U32x16>& work) {
         if constexpr (Kind == core::PlanKind::old_seal) {
-            U32x16 w0_low, w1_low, w0_high, w1_high;
-            nonce_words(first, w0_low, w1_low);
-            nonce_words(first + 16, w0_high, w1_high);
-            core::sha256_pre_seal(wide_plan, U32x16x2(w0_low, w0_high), U32x16x2(w1_low, w1_high), digest);
+            U32x16 w0, w1;
+            nonce_words(first, w0, w1);
+            core::Sha256PreSealSteps::begin(wide_plan, w0, w1, work);
         } else if constexpr (Kind == core::PlanKind::v1_search) {
-            core::sha256_v1_last_block(wide_plan, U32x16x2(v1_search_word0(first), v1_search_word0(first + 16)),
-                                       digest);
+            core::Sha256V1LastBlockSteps::begin(wide_plan, v1_search_word0(first), work);
         } else {
-            U32x16 w14_low, w15_low, w14_high, w15_high;
-            v1_middle_words(wide_plan.w14_prefix, first, w14_low, w15_low);
-            v1_middle_words(wide_plan.w14_prefix, first + 16, w14_high, w15_high);
-            core::sha256_v1_payload(wide_plan.middle, wide_plan.last, wide_plan.midstate, U32x16x2(w14_low, w14_high),
-                                    U32x16x2(w15_low, w15_high), digest);
+            U32x16 w14, w15;
+            v1_middle_words(wide_plan.w14_prefix, first, w14, w15);
+            core::Sha256V1PayloadSteps::begin(wide_plan, w14, w15, work);
         }
-        U32x16 low[8], high[8];
-        for (int i = 0; i < 8; ++i) {
-            low[i] = digest[i].low();
-            high[i] = digest[i].high();
-        }
-        digest_lanes(low, parts[0], parts[1]);
-        digest_lanes(high, parts[2], parts[3]);
     }
 
-    // The Keccak's rounds 1..22 as a loop: a few kilobytes of hot code instead of 17 KB, no
-    // slower, and far less dependent on where the linker places it (BENCHMARKS.md).
-    template <bool TopIsLe>
-    [[gnu::noinline]] static U64x8 seal_top(const U64x8 (&lanes)[4]) {
-        return core::keccak_seal_top<TopIsLe, /*RoundLoop=*/true>(lanes);
+    // The digest as Keccak input lanes: positions 0..7 in parts[0], 8..15 in parts[1].
+    BTPOW_LANE static void keccak_lanes(const U32x16 (&digest)[8], U64x8 (&parts)[2][4]) {
+        digest_lanes(digest, parts[0], parts[1]);
     }
 
     BTPOW_LANE static __mmask8 candidates_of(U64x8 top, const core::Plan& plan) {

@@ -1,13 +1,18 @@
-// The group loop shared by the wide SIMD paths (avx2, avx512): 64 nonces per group, SHA-256 of
-// the whole group before its Keccak, one bit per nonce in a hit mask. Included only
-// by path files; everything here has internal linkage, so each path gets its own copy built
-// with its own instruction-set flags and no other translation unit can link to it.
+// The scan loop shared by the wide SIMD paths (avx2, avx512): each pass takes the seal tops of one
+// SHA-256 vector's worth of nonces while it computes the SHA-256 of the next, the two interleaved
+// in one out-of-line function. Included only by path files; everything here has internal
+// linkage, so each path gets its own copy built with its own instruction-set flags and no other
+// translation unit can link to it.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
+#include "btpow/core/keccak.hpp"
 #include "btpow/core/plan.hpp"
+#include "btpow/core/sha256.hpp"
 
 namespace btpow::cpu::paths {
 namespace {
@@ -77,56 +82,127 @@ template <int Width>
     return stored;
 }
 
-// Path is a path file's lane set:
-//   WidePlan<Kind>, KeccakLanes           the broadcast Plan of a plan kind and the 64-bit
-//                                         Keccak lane type;
-//   kShaWidth, kKeccakWidth, kGroupBatches   nonces per call of seal_input_lanes, nonces per
-//                                         Keccak vector, calls per group;
-//   seal_input_lanes<Kind>(wide_plan, first, parts)   SHA-256 of the kShaWidth positions from
-//                                         first, as kShaWidth / kKeccakWidth parts of Keccak
-//                                         input lanes (the lower positions in parts[0]);
-//   seal_top<TopIsLe>(lanes)              the seal's top words of one part;
-//   candidates_of(top, plan)              a mask, bit j set where lane j's top <= threshold.
-// The two phases are the path's own out-of-line functions, each a small loop body or one
-// straight run of code, so that both together stay within the instruction cache.
-template <class Path, core::PlanKind Kind, bool TopIsLe>
-std::size_t scan_groups(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
-    constexpr std::uint64_t kShaWidth = Path::kShaWidth;
-    constexpr int kGroupBatches = Path::kGroupBatches;
-    constexpr std::uint64_t kGroup = kShaWidth * kGroupBatches;
-    constexpr std::uint64_t kKeccakWidth = Path::kKeccakWidth;
-    constexpr int kParts = static_cast<int>(kShaWidth / kKeccakWidth);
-    static_assert(kGroup == 64, "a group is one bit per nonce of a 64-bit hit mask");
+// The step form of a plan kind's SHA-256 (core/sha256.hpp).
+template <core::PlanKind Kind>
+using ShaStepsOf = std::conditional_t<
+    Kind == core::PlanKind::old_seal, core::Sha256PreSealSteps,
+    std::conditional_t<Kind == core::PlanKind::v1_search, core::Sha256V1LastBlockSteps, core::Sha256V1PayloadSteps>>;
 
-    const typename Path::template WidePlan<Kind> wide_plan(plan);
-    const auto batches_from = [count](std::uint64_t offset) {
-        const std::uint64_t left = count - offset;
-        return left >= kGroup ? kGroupBatches : static_cast<int>((left + kShaWidth - 1) / kShaWidth);
-    };
-    // Two groups in flight: the SHA-256 of the next group is interleaved, call by call, with the
-    // Keccak of this one. Neither depends on the other, so where one phase waits on a dependency
-    // chain the other's instructions, next to it in the stream, fill the pipes.
-    typename Path::KeccakLanes lanes[2][kGroupBatches][kParts][4];
-    int current = 0;
-    for (int b = 0; b < batches_from(0); ++b)
-        Path::template seal_input_lanes<Kind>(wide_plan, start + kShaWidth * b, lanes[0][b]);
-    std::size_t found = 0;
-    for (std::uint64_t offset = 0; offset < count; offset += kGroup) {
-        const std::uint64_t first = start + offset;
-        const std::uint64_t left = count - offset;
-        const int batches = batches_from(offset);
-        // Only the last group is partial, so the next group never has more batches than this one.
-        const int next_batches = left > kGroup ? batches_from(offset + kGroup) : 0;
-        std::uint64_t hits = 0;
-        for (int b = 0; b < batches; ++b) {
-            if (b < next_batches)
-                Path::template seal_input_lanes<Kind>(wide_plan, first + kGroup + kShaWidth * b, lanes[current ^ 1][b]);
-            for (int part = 0; part < kParts; ++part)
-                hits |= static_cast<std::uint64_t>(
-                            Path::candidates_of(Path::template seal_top<TopIsLe>(lanes[current][b][part]), plan))
-                        << (kShaWidth * b + kKeccakWidth * part);
+// The SHA-256 steps are spread over the Keccak round loop's passes of the two Keccak vectors
+// that one SHA-256 vector feeds (32-bit lanes hold twice the nonces of 64-bit lanes).
+inline constexpr int kShaSlices = 2 * core::kKeccakRoundPasses;
+
+template <class Steps, int Slice, class WidePlan, class U32, int... J>
+[[gnu::always_inline]] inline void sha_slice_steps(const WidePlan& wide_plan, core::Sha256Work<U32>& work,
+                                                   std::integer_sequence<int, J...>) {
+    constexpr int kFirst = Slice * Steps::kSteps / kShaSlices;
+    (Steps::template step<kFirst + J>(wide_plan, work), ...);
+}
+
+// A no-op that marks where each slice's code starts, so scripts/cpu_bounds.py can count the
+// slices once per call although the compiler may place some inside the round loop's addresses.
+#if defined(__x86_64__)
+#define BTPOW_SHA_SLICE_MARK() __asm__ volatile("nopl 0x5eed(%%rax)" ::)
+#else
+#define BTPOW_SHA_SLICE_MARK() ((void)0)
+#endif
+
+template <class Steps, class WidePlan, class U32>
+[[gnu::always_inline]] inline void sha_slice(int slice, const WidePlan& wide_plan, core::Sha256Work<U32>& work) {
+    static_assert(kShaSlices == 22, "one case per slice below");
+#define BTPOW_SHA_SLICE(k)                                                                                             \
+    case k:                                                                                                            \
+        BTPOW_SHA_SLICE_MARK();                                                                                        \
+        sha_slice_steps<Steps, k>(                                                                                     \
+            wide_plan, work,                                                                                           \
+            std::make_integer_sequence<int, (k + 1) * Steps::kSteps / kShaSlices - k * Steps::kSteps / kShaSlices>{}); \
+        break;
+    // A jump table: each slice is straight-line code reached once per call.
+    switch (slice) {
+        // clang-format off
+        BTPOW_SHA_SLICE(0) BTPOW_SHA_SLICE(1) BTPOW_SHA_SLICE(2) BTPOW_SHA_SLICE(3) BTPOW_SHA_SLICE(4)
+        BTPOW_SHA_SLICE(5) BTPOW_SHA_SLICE(6) BTPOW_SHA_SLICE(7) BTPOW_SHA_SLICE(8) BTPOW_SHA_SLICE(9)
+        BTPOW_SHA_SLICE(10) BTPOW_SHA_SLICE(11) BTPOW_SHA_SLICE(12) BTPOW_SHA_SLICE(13) BTPOW_SHA_SLICE(14)
+        BTPOW_SHA_SLICE(15) BTPOW_SHA_SLICE(16) BTPOW_SHA_SLICE(17) BTPOW_SHA_SLICE(18) BTPOW_SHA_SLICE(19)
+        BTPOW_SHA_SLICE(20) BTPOW_SHA_SLICE(21)
+        default: __builtin_unreachable();
+        // clang-format on
+    }
+#undef BTPOW_SHA_SLICE
+}
+
+// Path is a path file's lane set:
+//   WidePlan<Kind>, ShaLanes, KeccakLanes   the broadcast Plan of a plan kind, the 32-bit SHA-256
+//                                         and the 64-bit Keccak lane types;
+//   kShaWidth, kKeccakWidth               nonces per SHA-256 vector, per Keccak vector (half);
+//   sha_begin<Kind>(wide_plan, first, work)   the state of the SHA-256 of the kShaWidth positions
+//                                         from first before its first step (ShaStepsOf<Kind>);
+//   keccak_lanes(digest, parts)           a SHA-256 vector's digest as Keccak input lanes, the
+//                                         lower positions in parts[0];
+//   candidates_of(top, plan)              a mask, bit j set where lane j's top <= threshold;
+//   kSlicesInline                         the SHA-256 slices inlined into the Keccak's round loop
+//                                         (with 32 registers) or called from it (with 16: the
+//                                         Keccak state lives mostly in memory anyway, and the
+//                                         slices get every register; measured, BENCHMARKS.md).
+
+// The seal tops of the 2 * kKeccakWidth positions whose Keccak input lanes are in lanes, as a
+// candidate mask, and the Keccak input lanes of the kShaWidth positions from next_first into
+// next: one vector's SHA-256 runs a slice at a time between the passes of the other vectors'
+// Keccak rounds. The two are independent, so the SHA-256's instructions fill the pipes while
+// a Keccak round waits on its own dependency chain (theta needs every lane of the round before).
+template <class Path, core::PlanKind Kind, bool TopIsLe>
+[[gnu::noinline]] std::uint32_t tops_and_next_lanes(const typename Path::template WidePlan<Kind>& wide_plan,
+                                                    const core::Plan& plan, std::uint64_t next_first,
+                                                    const typename Path::KeccakLanes (&lanes)[2][4],
+                                                    typename Path::KeccakLanes (&next)[2][4]) {
+    using Steps = ShaStepsOf<Kind>;
+    core::Sha256Work<typename Path::ShaLanes> work;
+    Path::template sha_begin<Kind>(wide_plan, next_first, work);
+    std::uint32_t hits = 0;
+    for (int v = 0; v < 2; ++v) {
+        const int first_slice = v * core::kKeccakRoundPasses;
+        typename Path::KeccakLanes top;
+        if constexpr (Path::kSlicesInline) {
+            const auto between = [&](int pass) __attribute__((always_inline)) {
+                sha_slice<Steps>(first_slice + pass, wide_plan, work);
+            };
+            top = core::keccak_seal_top<TopIsLe, /*RoundLoop=*/true>(lanes[v], between);
+        } else {
+            const auto between = [&](int pass) __attribute__((noinline)) {
+                sha_slice<Steps>(first_slice + pass, wide_plan, work);
+            };
+            top = core::keccak_seal_top<TopIsLe, /*RoundLoop=*/true>(lanes[v], between);
         }
-        if (left < kGroup) hits &= (std::uint64_t{1} << left) - 1;
+        hits |= static_cast<std::uint32_t>(Path::candidates_of(top, plan)) << (Path::kKeccakWidth * v);
+    }
+    typename Path::ShaLanes digest[8];
+    Steps::finish(wide_plan, work, digest);
+    Path::keccak_lanes(digest, next);
+    return hits;
+}
+
+// The scan loop: kShaWidth positions per pass, the SHA-256 of the next pass's positions computed
+// in this one (tops_and_next_lanes). Its hot code is that one function: the Keccak's round loop
+// and the SHA-256's straight-line slices, about 20 KB on avx512, within the instruction cache.
+template <class Path, core::PlanKind Kind, bool TopIsLe>
+std::size_t scan_interleaved(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
+    constexpr std::uint64_t kWidth = Path::kShaWidth;
+    static_assert(kWidth == 2 * Path::kKeccakWidth && kWidth <= 32, "one SHA-256 vector feeds two Keccak vectors");
+    const typename Path::template WidePlan<Kind> wide_plan(plan);
+    typename Path::KeccakLanes lanes[2][2][4];
+    // The first pass's input lanes, from a call whose Keccak of lanes[1] is discarded.
+    for (auto& part : lanes[1])
+        for (auto& lane : part) lane = typename Path::KeccakLanes(std::uint64_t{0});
+    tops_and_next_lanes<Path, Kind, TopIsLe>(wide_plan, plan, start, lanes[1], lanes[0]);
+    int current = 0;
+    std::size_t found = 0;
+    for (std::uint64_t offset = 0; offset < count; offset += kWidth) {
+        const std::uint64_t first = start + offset;
+        // The last pass hashes kWidth positions past the range; they are never read.
+        std::uint64_t hits = tops_and_next_lanes<Path, Kind, TopIsLe>(wide_plan, plan, first + kWidth, lanes[current],
+                                                                      lanes[current ^ 1]);
+        const std::uint64_t left = count - offset;
+        if (left < kWidth) hits &= (std::uint64_t{1} << left) - 1;
         if (hits != 0) found += store_hits(hits, first, out + found);
         current ^= 1;
     }
@@ -138,13 +214,13 @@ template <class Path>
 std::size_t scan_plan(const core::Plan& plan, std::uint64_t start, std::uint64_t count, std::uint64_t* out) {
     switch (plan.kind) {
         case core::PlanKind::v1_search:
-            return scan_groups<Path, core::PlanKind::v1_search, true>(plan, start, count, out);
+            return scan_interleaved<Path, core::PlanKind::v1_search, true>(plan, start, count, out);
         case core::PlanKind::v1_range:
-            return scan_groups<Path, core::PlanKind::v1_range, true>(plan, start, count, out);
+            return scan_interleaved<Path, core::PlanKind::v1_range, true>(plan, start, count, out);
         case core::PlanKind::old_seal: break;
     }
-    return plan.top_is_le ? scan_groups<Path, core::PlanKind::old_seal, true>(plan, start, count, out)
-                          : scan_groups<Path, core::PlanKind::old_seal, false>(plan, start, count, out);
+    return plan.top_is_le ? scan_interleaved<Path, core::PlanKind::old_seal, true>(plan, start, count, out)
+                          : scan_interleaved<Path, core::PlanKind::old_seal, false>(plan, start, count, out);
 }
 
 }  // namespace

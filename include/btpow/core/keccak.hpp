@@ -187,12 +187,22 @@ BTPOW_HD void keccak_f1600(U64 (&a)[25]) {
     detail::keccak_rounds(a, std::make_integer_sequence<int, kKeccakRounds - 1>{});
 }
 
+// Passes of keccak_seal_rounds' round loop (two rounds each).
+inline constexpr int kKeccakRoundPasses = (kKeccakRounds - 2) / 2;
+
+// The default of keccak_seal_rounds' between: no work among the rounds.
+struct KeccakNothingBetween {
+    BTPOW_HD void operator()(int) const {}
+};
+
 // Rounds 0..22 of the seal's permutation from the digest lanes; round 0 is specialised for the
 // known input (21 of 25 lanes are constants, 19 of them zero). RoundLoop: rounds 1..22 run as a
 // loop of 11 passes of two rounds instead of straight-line code (on the GPU, far less code for a
-// few more instructions per seal); both compute the same.
-template <bool RoundLoop = false, class U64>
-BTPOW_HD void keccak_seal_rounds(const U64 (&digest)[4], U64 (&a)[25]) {
+// few more instructions per seal); both compute the same. between(pass) runs after each pass of
+// the loop (pass 0..10): a caller's independent work placed among the rounds, where the core can
+// run it in the gaps the rounds' dependency chains leave (lib/cpu/group_scan.hpp).
+template <bool RoundLoop = false, class U64, class Between = KeccakNothingBetween>
+BTPOW_HD void keccak_seal_rounds(const U64 (&digest)[4], U64 (&a)[25], Between&& between = {}) {
     // Round 0, theta: column parities of the input state.
     const U64 c1 = digest[1] ^ U64(kKeccakPadLane16);
     const U64 d0 = U64(kKeccakPadLane4) ^ rotl64<1>(c1);
@@ -217,6 +227,7 @@ BTPOW_HD void keccak_seal_rounds(const U64 (&digest)[4], U64 (&a)[25]) {
         for (int round = 1; round < kKeccakRounds - 1; round += 2) {
             detail::keccak_round(a, keccak_rc_at(round));
             detail::keccak_round(a, keccak_rc_at(round + 1));
+            between((round - 1) / 2);
         }
     } else {
         detail::keccak_rounds(a, std::make_integer_sequence<int, kKeccakRounds - 2>{});
@@ -225,11 +236,11 @@ BTPOW_HD void keccak_seal_rounds(const U64 (&digest)[4], U64 (&a)[25]) {
 
 // The seal's top 64 bits under the job's rule, with round 23 finished for one lane only.
 // TopIsLe: rule le reads lane 3 (seal bytes 24..31) as is; be/sdk read lane 0 byte-swapped.
-// RoundLoop: as in keccak_seal_rounds.
-template <bool TopIsLe, bool RoundLoop = false, class U64>
-BTPOW_HD U64 keccak_seal_top(const U64 (&digest)[4]) {
+// RoundLoop, between: as in keccak_seal_rounds.
+template <bool TopIsLe, bool RoundLoop = false, class U64, class Between = KeccakNothingBetween>
+BTPOW_HD U64 keccak_seal_top(const U64 (&digest)[4], Between&& between = {}) {
     U64 a[25];
-    keccak_seal_rounds<RoundLoop>(digest, a);
+    keccak_seal_rounds<RoundLoop>(digest, a, between);
     U64 d[5];
     detail::keccak_theta_d(a, d);
     // Row y = 0 after rho and pi comes from lanes 0, 6, 12, 18, 24.

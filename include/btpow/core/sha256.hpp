@@ -217,4 +217,84 @@ BTPOW_HD void sha256_v1_payload(const Middle& middle, const Last& last, const Ch
     detail::sha256_finish_from(s, chained, digest, std::make_integer_sequence<int, 8>{});
 }
 
+// The same compressions cut into steps (mostly one round each) that run a slice at a time, so a
+// caller can put independent work between the slices: the CPU's wide paths interleave one vector
+// of nonces' SHA-256 with the Keccak of the vector before it (lib/cpu/group_scan.hpp). Each form
+// below computes exactly what the one-call function it names computes, from the same rounds:
+//   begin(plan, <nonce words>, work)   the state before step 0;
+//   step<J>(plan, work)                step J, for J = 0 .. kSteps - 1, in order;
+//   finish(plan, work, digest)         the digest after the last step.
+template <class U32>
+struct Sha256Work {
+    U32 s[8];        // working variables, rotating through s[] as in detail::sha256_round
+    U32 w[16];       // message window
+    U32 chained[8];  // sha256_v1_payload only: the state between its two blocks
+};
+
+// sha256_pre_seal: rounds 1..63.
+struct Sha256PreSealSteps {
+    static constexpr int kSteps = 63;
+    template <class Plan, class U32>
+    BTPOW_HD static void begin(const Plan& plan, U32 w0, U32 w1, Sha256Work<U32>& work) {
+        work.w[0] = w0;
+        work.w[1] = w1;
+        detail::sha256_enter_after_round0(plan, detail::IvWords{}, w0, work.s);
+    }
+    template <int J, class Plan, class U32>
+    BTPOW_HD static void step(const Plan& plan, Sha256Work<U32>& work) {
+        detail::sha256_step<1 + J, OldSealLayout>(plan, work.s, work.w);
+    }
+    template <class Plan, class U32>
+    BTPOW_HD static void finish(const Plan&, const Sha256Work<U32>& work, U32 (&digest)[8]) {
+        detail::sha256_finish(work.s, digest, std::make_integer_sequence<int, 8>{});
+    }
+};
+
+// sha256_v1_last_block: rounds 1..63.
+struct Sha256V1LastBlockSteps {
+    static constexpr int kSteps = 63;
+    template <class Plan, class U32>
+    BTPOW_HD static void begin(const Plan& plan, U32 w0, Sha256Work<U32>& work) {
+        work.w[0] = w0;
+        detail::sha256_enter_after_round0(plan, plan.chaining, w0, work.s);
+    }
+    template <int J, class Plan, class U32>
+    BTPOW_HD static void step(const Plan& plan, Sha256Work<U32>& work) {
+        detail::sha256_step<1 + J, V1LastBlockLayout>(plan, work.s, work.w);
+    }
+    template <class Plan, class U32>
+    BTPOW_HD static void finish(const Plan& plan, const Sha256Work<U32>& work, U32 (&digest)[8]) {
+        detail::sha256_finish_from(work.s, plan.chaining, digest, std::make_integer_sequence<int, 8>{});
+    }
+};
+
+// sha256_v1_payload for a plan with its members middle, last and midstate: block 2's rounds
+// 14..63 (steps 0..49), then block 3's rounds 0..63 (steps 50..113; step 50 first chains block 2).
+struct Sha256V1PayloadSteps {
+    static constexpr int kMiddleSteps = 64 - 14;
+    static constexpr int kSteps = kMiddleSteps + 64;
+    template <class Plan, class U32>
+    BTPOW_HD static void begin(const Plan& plan, U32 w14, U32 w15, Sha256Work<U32>& work) {
+        work.w[14] = w14;
+        work.w[15] = w15;
+        for (int i = 0; i < 8; ++i) work.s[(i - 14) & 7] = U32(plan.middle.entry[i]);
+    }
+    template <int J, class Plan, class U32>
+    BTPOW_HD static void step(const Plan& plan, Sha256Work<U32>& work) {
+        if constexpr (J < kMiddleSteps) {
+            detail::sha256_step<14 + J, V1MiddleBlockLayout>(plan.middle, work.s, work.w);
+        } else {
+            if constexpr (J == kMiddleSteps) {
+                detail::sha256_finish_from(work.s, plan.midstate, work.chained, std::make_integer_sequence<int, 8>{});
+                for (int i = 0; i < 8; ++i) work.s[i] = work.chained[i];
+            }
+            detail::sha256_step<J - kMiddleSteps, AllFixedLayout>(plan.last, work.s, work.w);
+        }
+    }
+    template <class Plan, class U32>
+    BTPOW_HD static void finish(const Plan&, const Sha256Work<U32>& work, U32 (&digest)[8]) {
+        detail::sha256_finish_from(work.s, work.chained, digest, std::make_integer_sequence<int, 8>{});
+    }
+};
+
 }  // namespace btpow::core
