@@ -329,7 +329,13 @@ def main():
     parser.add_argument("--front-doors", default="",
                         help="also time the first build's 'python' extension and/or 'capi' (libbtpow.so), "
                              "comma-separated (old seal only)")
+    parser.add_argument("--cpu", type=int, help="run every timed process on this CPU only (see docs/cpu-bounds.md)")
     args = parser.parse_args()
+    if args.cpu is not None:
+        try:
+            os.sched_setaffinity(0, {args.cpu})  # inherited by the benchmark processes
+        except (OSError, ValueError) as e:
+            raise SystemExit(f"cpu_bounds.py: --cpu {args.cpu}: {e}")
     builds = args.build or ["build"]
     paths, seals = args.paths.split(","), args.seals.split(",")
     for s in seals:
