@@ -139,9 +139,9 @@ struct Avx2Path {
         std::conditional_t<Kind == core::PlanKind::v1_range, BroadcastV1Range<U32x8>, BroadcastPlan<U32x8>>;
     using ShaLanes = U32x8;
     using KeccakLanes = U64x4;
-    static constexpr std::uint64_t kShaWidth = 8;  // nonces per SHA-256 vector
-    static constexpr bool kSlicesInline = false;
+    static constexpr std::uint64_t kShaWidth = 8;     // nonces per SHA-256 vector
     static constexpr std::uint64_t kKeccakWidth = 4;  // nonces per Keccak vector
+    static constexpr bool kSlicesInline = false;      // the round loop calls the SHA-256 slices
 
     // The SHA-256 of the 8 positions first .. first + 7 before its first step.
     template <core::PlanKind Kind>

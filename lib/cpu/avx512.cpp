@@ -84,7 +84,6 @@ BTPOW_LANE U64x8 rotl64(U64x8 x) {
     }
 }
 BTPOW_LANE U64x8 xor3(U64x8 a, U64x8 b, U64x8 c) { return U64x8(_mm512_ternarylogic_epi64(a.v, b.v, c.v, kTernXor3)); }
-
 BTPOW_LANE U64x8 xor5(U64x8 a, U64x8 b, U64x8 c, U64x8 d, U64x8 e) { return xor3(xor3(a, b, c), d, e); }
 BTPOW_LANE U64x8 chi(U64x8 a, U64x8 b, U64x8 c) { return U64x8(_mm512_ternarylogic_epi64(a.v, b.v, c.v, kTernChi)); }
 
@@ -149,9 +148,9 @@ struct Avx512Path {
         std::conditional_t<Kind == core::PlanKind::v1_range, BroadcastV1Range<U32x16>, BroadcastPlan<U32x16>>;
     using ShaLanes = U32x16;
     using KeccakLanes = U64x8;
-    static constexpr std::uint64_t kShaWidth = 16;  // nonces per SHA-256 vector
-    static constexpr bool kSlicesInline = true;
+    static constexpr std::uint64_t kShaWidth = 16;    // nonces per SHA-256 vector
     static constexpr std::uint64_t kKeccakWidth = 8;  // nonces per Keccak vector
+    static constexpr bool kSlicesInline = true;       // the SHA-256 slices inlined into the round loop
 
     // The SHA-256 of the 16 positions first .. first + 15 before its first step.
     template <core::PlanKind Kind>
