@@ -99,10 +99,10 @@ BTPOW_LANE void nonce_words(std::uint64_t first, U32x8& w0, U32x8& w1) {
 
 // docs/protocol.md §10, search order: the last block's W0 of the 8 positions first .. first + 7, which lie in
 // one run of 2^24 (nonce bytes 5..7 are the positions' low 24 bits).
-BTPOW_LANE U32x8 v1_search_word0(std::uint64_t first) {
+BTPOW_LANE void v1_search_word0(std::uint64_t first, U32x8& w0) {
     const __m256i lane_index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     const auto base = static_cast<int>((static_cast<std::uint32_t>(first) & 0xFFFFFFu) | 0x80000000u);
-    return U32x8(bswap32_lanes(_mm256_add_epi32(_mm256_set1_epi32(base), lane_index)));
+    w0 = U32x8(bswap32_lanes(_mm256_add_epi32(_mm256_set1_epi32(base), lane_index)));
 }
 
 // docs/protocol.md §10, nonce order: W14 and W15 of the second block for the nonces first .. first + 7.
@@ -143,22 +143,6 @@ struct Avx2Path {
     static constexpr std::uint64_t kKeccakWidth = 4;  // nonces per Keccak vector
     static constexpr bool kSlicesInline = false;      // the round loop calls the SHA-256 slices
 
-    // The SHA-256 of the 8 positions first .. first + 7 before its first step.
-    template <core::PlanKind Kind>
-    BTPOW_LANE static void sha_begin(const WidePlan<Kind>& wide_plan, std::uint64_t first,
-                                     core::Sha256Work<U32x8>& work) {
-        if constexpr (Kind == core::PlanKind::old_seal) {
-            U32x8 w0, w1;
-            nonce_words(first, w0, w1);
-            core::Sha256PreSealSteps::begin(wide_plan, w0, w1, work);
-        } else if constexpr (Kind == core::PlanKind::v1_search) {
-            core::Sha256V1LastBlockSteps::begin(wide_plan, v1_search_word0(first), work);
-        } else {
-            U32x8 w14, w15;
-            v1_middle_words(wide_plan.w14_prefix, first, w14, w15);
-            core::Sha256V1PayloadSteps::begin(wide_plan, w14, w15, work);
-        }
-    }
     // The digest as Keccak input lanes: positions 0..3 in parts[0], 4..7 in parts[1].
     BTPOW_LANE static void keccak_lanes(const U32x8 (&digest)[8], U64x4 (&parts)[2][4]) { digest_lanes(digest, parts); }
 

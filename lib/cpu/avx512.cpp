@@ -101,10 +101,10 @@ BTPOW_LANE __m512i bswap32_lanes(__m512i x) {
 
 // docs/protocol.md §10, search order: the last block's W0 of the 16 positions first .. first + 15, which lie
 // in one run of 2^24 (nonce bytes 5..7 are the positions' low 24 bits).
-BTPOW_LANE U32x16 v1_search_word0(std::uint64_t first) {
+BTPOW_LANE void v1_search_word0(std::uint64_t first, U32x16& w0) {
     const __m512i lane_index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     const auto base = static_cast<int>((static_cast<std::uint32_t>(first) & 0xFFFFFFu) | 0x80000000u);
-    return U32x16(bswap32_lanes(_mm512_add_epi32(_mm512_set1_epi32(base), lane_index)));
+    w0 = U32x16(bswap32_lanes(_mm512_add_epi32(_mm512_set1_epi32(base), lane_index)));
 }
 
 // docs/protocol.md §10, nonce order: W14 and W15 of the second block for the nonces first .. first + 15.
@@ -151,23 +151,6 @@ struct Avx512Path {
     static constexpr std::uint64_t kShaWidth = 16;    // nonces per SHA-256 vector
     static constexpr std::uint64_t kKeccakWidth = 8;  // nonces per Keccak vector
     static constexpr bool kSlicesInline = true;       // the SHA-256 slices inlined into the round loop
-
-    // The SHA-256 of the 16 positions first .. first + 15 before its first step.
-    template <core::PlanKind Kind>
-    BTPOW_LANE static void sha_begin(const WidePlan<Kind>& wide_plan, std::uint64_t first,
-                                     core::Sha256Work<U32x16>& work) {
-        if constexpr (Kind == core::PlanKind::old_seal) {
-            U32x16 w0, w1;
-            nonce_words(first, w0, w1);
-            core::Sha256PreSealSteps::begin(wide_plan, w0, w1, work);
-        } else if constexpr (Kind == core::PlanKind::v1_search) {
-            core::Sha256V1LastBlockSteps::begin(wide_plan, v1_search_word0(first), work);
-        } else {
-            U32x16 w14, w15;
-            v1_middle_words(wide_plan.w14_prefix, first, w14, w15);
-            core::Sha256V1PayloadSteps::begin(wide_plan, w14, w15, work);
-        }
-    }
 
     // The digest as Keccak input lanes: positions 0..7 in parts[0], 8..15 in parts[1].
     BTPOW_LANE static void keccak_lanes(const U32x16 (&digest)[8], U64x8 (&parts)[2][4]) {

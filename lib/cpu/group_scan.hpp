@@ -131,12 +131,31 @@ template <class Steps, class WidePlan, class U32>
 #undef BTPOW_SHA_SLICE
 }
 
+// The state of the SHA-256 of the positions from first (one vector of lane type U32) before its
+// first step: the nonce words from the path file's own functions, found by argument-dependent
+// lookup on U32 (nonce_words, v1_search_word0, v1_middle_words).
+template <core::PlanKind Kind, class WidePlan, class U32>
+[[gnu::always_inline]] inline void sha_begin(const WidePlan& wide_plan, std::uint64_t first,
+                                             core::Sha256Work<U32>& work) {
+    if constexpr (Kind == core::PlanKind::old_seal) {
+        U32 w0, w1;
+        nonce_words(first, w0, w1);
+        core::Sha256PreSealSteps::begin(wide_plan, w0, w1, work);
+    } else if constexpr (Kind == core::PlanKind::v1_search) {
+        U32 w0;
+        v1_search_word0(first, w0);
+        core::Sha256V1LastBlockSteps::begin(wide_plan, w0, work);
+    } else {
+        U32 w14, w15;
+        v1_middle_words(wide_plan.w14_prefix, first, w14, w15);
+        core::Sha256V1PayloadSteps::begin(wide_plan, w14, w15, work);
+    }
+}
+
 // Path is a path file's lane set:
 //   WidePlan<Kind>, ShaLanes, KeccakLanes   the broadcast Plan of a plan kind, the 32-bit SHA-256
 //                                         and the 64-bit Keccak lane types;
 //   kShaWidth, kKeccakWidth               nonces per SHA-256 vector, per Keccak vector (half);
-//   sha_begin<Kind>(wide_plan, first, work)   the state of the SHA-256 of the kShaWidth positions
-//                                         from first before its first step (ShaStepsOf<Kind>);
 //   keccak_lanes(digest, parts)           a SHA-256 vector's digest as Keccak input lanes, the
 //                                         lower positions in parts[0];
 //   candidates_of(top, plan)              a mask, bit j set where lane j's top <= threshold;
@@ -157,7 +176,7 @@ template <class Path, core::PlanKind Kind, bool TopIsLe>
                                                     typename Path::KeccakLanes (&next)[2][4]) {
     using Steps = ShaStepsOf<Kind>;
     core::Sha256Work<typename Path::ShaLanes> work;
-    Path::template sha_begin<Kind>(wide_plan, next_first, work);
+    sha_begin<Kind>(wide_plan, next_first, work);
     std::uint32_t hits = 0;
     for (int v = 0; v < 2; ++v) {
         const int first_slice = v * core::kKeccakRoundPasses;
