@@ -18,6 +18,7 @@
 #include "btpow/core/plan.hpp"
 #include "btpow/types.hpp"
 #include "lib/cpu/cpu.hpp"
+#include "reference_loop.hpp"
 
 namespace {
 
@@ -91,20 +92,12 @@ double thread_seconds() {
     return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
-constexpr std::uint64_t kAddsPerPass = 100;
+using btpow::bench::kAddsPerPass;
 
 // Seconds for passes * kAddsPerPass dependent adds: the reference for one cycle.
 double reference_seconds(std::uint64_t passes) {
-    std::uint64_t x = 0;
     const double begin = thread_seconds();
-    for (std::uint64_t i = 0; i < passes; ++i) {
-#if defined(__x86_64__)
-        __asm__ volatile(".rept 100\n\tadd $1, %0\n\t.endr" : "+r"(x));
-#else
-        __asm__ volatile("" : "+r"(x));
-        x += 1;
-#endif
-    }
+    const std::uint64_t x = btpow::bench::reference_adds(passes);
     const double end = thread_seconds();
     benchmark::DoNotOptimize(x);
     return end - begin;

@@ -220,19 +220,36 @@ def bound(per_seal):
 
 
 # Through the library's own front doors (the old seal only: neither takes a v1 job): one CPU
-# thread on one path, timed with the process's CPU clock (every thread of it) and converted to
-# cycles with the clock rate the reference loop measured in the bench run just before.
+# thread on one path, timed with the process's CPU clock (every thread of it, so the engine's
+# worker counts) and converted to cycles by the bench's reference loop, loaded into the same
+# process (btpow_bench_reference) and timed on the same clock just before and after the scan.
+# Each script defines scan(start, count); FRONT_DOOR_TIMING runs it and prints cycles per nonce.
+FRONT_DOOR_TIMING = """
+reference = ctypes.CDLL(os.environ["BTPOW_BENCH_REFERENCE"])
+reference.btpow_bench_reference_adds.restype = ctypes.c_uint64
+reference.btpow_bench_reference_adds.argtypes = [ctypes.c_uint64]
+def cycle_seconds(passes=200000):
+    begin = time.process_time()
+    reference.btpow_bench_reference_adds(passes)
+    return (time.process_time() - begin) / (passes * 100)
+scan(0, 1 << 14)
+cycle_seconds()
+before = cycle_seconds()
+begin = time.process_time()
+scan(1 << 40, nonces)
+seconds = time.process_time() - begin
+after = cycle_seconds()
+print(seconds / ((before + after) / 2) / nonces)
+"""
 PYTHON_SCAN = """
-import sys, time, btpow
+import ctypes, os, sys, time, btpow
 path, rule, nonces = sys.argv[1], sys.argv[2], int(sys.argv[3])
 job = btpow.Job(block_hash=bytes(range(32)), account=bytes(32), difficulty=1 << 20, rule=rule)
-btpow.scan(job, 0, 1 << 14, backend="cpu", threads=1, cpu_isa=path)
-begin = time.process_time()
-btpow.scan(job, 1 << 40, nonces, backend="cpu", threads=1, cpu_isa=path)
-print(time.process_time() - begin)
-"""
+def scan(start, count):
+    btpow.scan(job, start, count, backend="cpu", threads=1, cpu_isa=path)
+""" + FRONT_DOOR_TIMING
 C_API_SCAN = """
-import ctypes, sys, time
+import ctypes, os, sys, time
 class Job(ctypes.Structure):
     _fields_ = [("block_number", ctypes.c_uint64), ("block_hash", ctypes.c_ubyte * 32),
                 ("account", ctypes.c_ubyte * 32), ("difficulty", ctypes.c_ubyte * 32), ("rule", ctypes.c_int)]
@@ -254,11 +271,7 @@ def scan(start, count):
                             hits, ctypes.c_size_t(4096), ctypes.byref(found), ctypes.byref(stats))
     if status != 0:
         sys.exit(f"btpow_scan: status {status}")
-scan(0, 1 << 14)
-begin = time.process_time()
-scan(1 << 40, nonces)
-print(time.process_time() - begin)
-"""
+""" + FRONT_DOOR_TIMING
 
 
 _packages = {}
@@ -277,18 +290,21 @@ def python_package(extension):
     return _packages[extension]
 
 
-def front_door_seconds(kind, build, path, seal, nonces):
+def front_door_cycles(kind, build, path, seal, nonces):
+    reference = os.path.join(build, "bench", "btpow_bench_reference.so")
+    if not os.path.exists(reference):
+        raise SystemExit(f"cpu_bounds.py: no {reference} (a build with -DBTPOW_BUILD_BENCH=ON makes it)")
+    env = dict(os.environ, BTPOW_BENCH_REFERENCE=os.path.abspath(reference))
     if kind == "python":
         modules = glob.glob(os.path.join(build, "**", "_btpow*.so"), recursive=True)
         if not modules:
             raise SystemExit(f"cpu_bounds.py: no Python extension (_btpow*.so) under {build}")
-        env = dict(os.environ, PYTHONPATH=python_package(modules[0]))
+        env["PYTHONPATH"] = python_package(modules[0])
         cmd = [sys.executable, "-c", PYTHON_SCAN, path, seal, str(nonces)]
     else:
         libs = glob.glob(os.path.join(build, "**", "libbtpow.so"), recursive=True)
         if not libs:
             raise SystemExit(f"cpu_bounds.py: no libbtpow.so under {build}")
-        env = os.environ
         cmd = [sys.executable, "-c", C_API_SCAN, libs[0], path, seal, str(nonces)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return float(out.split()[-1])
@@ -304,16 +320,14 @@ def measure(builds, paths, seals, rounds, nonces, front_doors):
             cmd = [binary, "--cycles", f"--paths={','.join(paths)}", f"--seals={','.join(seals)}",
                    "--rounds=1", f"--nonces={nonces}"]
             out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-            ghz = None
             for line in out.splitlines():
                 row = json.loads(line)
-                ghz = row["ghz_median"]
                 results.setdefault((build, row["path"], row["seal"]), []).append(row["cycles_median"])
             for kind in front_doors if build == builds[0] else []:
                 for path in paths:
                     for seal in (s for s in seals if s in ("le", "be")):
-                        seconds = front_door_seconds(kind, build, path, seal, nonces)
-                        results.setdefault((f"{kind}:{build}", path, seal), []).append(seconds * ghz * 1e9 / nonces)
+                        cycles = front_door_cycles(kind, build, path, seal, nonces)
+                        results.setdefault((f"{kind}:{build}", path, seal), []).append(cycles)
         print(f"round {r + 1}/{rounds} done", file=sys.stderr)
     return results
 
