@@ -114,6 +114,7 @@ ScanResult scan(const Job& job, std::uint64_t start, std::uint64_t count, const 
     range.on_log = options.on_log;
     range.on_progress = options.on_progress;
     auto workers = detail::select_workers(options, options.on_log);
+    detail::prepare_verification();
     // A device's set-up (self-test, calibration) takes a fixed fraction of a second: timed apart,
     // so that seconds gives the hashing rate even for a short range.
     const auto hashing_began = Clock::now();

@@ -171,6 +171,7 @@ Solver::Solver(SolverOptions options, std::vector<std::unique_ptr<detail::Worker
     LogCallback log = [impl = impl_.get()](LogLevel level, std::string_view m) { impl->log(level, std::string(m)); };
     auto workers = detail::select_workers(impl_->options, log);
     for (auto& w : extra_workers) workers.push_back(std::move(w));
+    detail::prepare_verification();
     impl_->start(std::move(workers));
 }
 

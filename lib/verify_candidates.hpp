@@ -27,4 +27,9 @@ CandidateTally verify_candidates(const Job& job, const core::Plan& plan, const s
                                  const std::function<void(std::uint64_t nonce, const Hash32& seal)>& on_solution,
                                  const std::function<void(LogLevel, const std::string&)>& log);
 
+// Readies the reference implementation before the backends start: its first SHA-256 loads
+// OpenSSL's provider (about 3 ms of CPU on the development VM), which would otherwise delay the
+// first solution. The Solver and scan() call it during their set-up.
+void prepare_verification();
+
 }  // namespace btpow::detail

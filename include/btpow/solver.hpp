@@ -170,7 +170,7 @@ struct ScanResult {
     std::uint64_t candidates = 0;
     std::uint64_t compute_errors = 0;
     double seconds = 0;        // hashing: from the workers' start to the last report
-    double setup_seconds = 0;  // before it: device open, self-test and kernel calibration
+    double setup_seconds = 0;  // before it: device open, self-test, kernel calibration, verifier start
 };
 
 // Hashes every nonce in [start, start + count), wrapping modulo 2^64 (for a v1 job in
