@@ -275,6 +275,21 @@ def scan(start, count):
 
 
 _packages = {}
+_copies = {}
+
+
+def placed(path, copy):
+    """path itself for copy 0; otherwise a fresh copy of the file, made once per run and removed
+    at exit. A new file gets new page-cache pages, so its code sits at new physical addresses,
+    which on the development VM moved one path by 15 % (docs/cpu-bounds.md, "Placement")."""
+    if copy == 0:
+        return path
+    key = (os.path.abspath(path), copy)
+    if key not in _copies:
+        where = tempfile.mkdtemp(prefix="cpu_bounds_copy_")
+        atexit.register(shutil.rmtree, where, True)
+        _copies[key] = shutil.copy2(path, where)
+    return _copies[key]
 
 
 def python_package(extension):
@@ -290,44 +305,52 @@ def python_package(extension):
     return _packages[extension]
 
 
-def front_door_cycles(kind, build, path, seal, nonces):
+def built_files(build, pattern):
+    """Files named pattern under build, the shallowest first: the build's own, not the copies
+    that tests install deeper down (tests/consumer-work/prefix)."""
+    found = glob.glob(os.path.join(build, "**", pattern), recursive=True)
+    return sorted(found, key=lambda f: (f.count(os.sep), f))
+
+
+def front_door_cycles(kind, build, path, seal, nonces, copy):
     reference = os.path.join(build, "bench", "btpow_bench_reference.so")
     if not os.path.exists(reference):
         raise SystemExit(f"cpu_bounds.py: no {reference} (a build with -DBTPOW_BUILD_BENCH=ON makes it)")
     env = dict(os.environ, BTPOW_BENCH_REFERENCE=os.path.abspath(reference))
     if kind == "python":
-        modules = glob.glob(os.path.join(build, "**", "_btpow*.so"), recursive=True)
+        modules = built_files(build, "_btpow*.so")
         if not modules:
             raise SystemExit(f"cpu_bounds.py: no Python extension (_btpow*.so) under {build}")
-        env["PYTHONPATH"] = python_package(modules[0])
+        env["PYTHONPATH"] = python_package(placed(modules[0], copy))
         cmd = [sys.executable, "-c", PYTHON_SCAN, path, seal, str(nonces)]
     else:
-        libs = glob.glob(os.path.join(build, "**", "libbtpow.so"), recursive=True)
+        libs = built_files(build, "libbtpow.so")
         if not libs:
             raise SystemExit(f"cpu_bounds.py: no libbtpow.so under {build}")
-        cmd = [sys.executable, "-c", C_API_SCAN, libs[0], path, seal, str(nonces)]
+        cmd = [sys.executable, "-c", C_API_SCAN, placed(libs[0], copy), path, seal, str(nonces)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return float(out.split()[-1])
 
 
-def measure(builds, paths, seals, rounds, nonces, front_doors):
-    """{(build, path, seal): [cycles per seal]}, builds alternated round by round; front doors
-    ('python', 'capi') of the first build measured right after its bench run."""
+def measure(builds, paths, seals, rounds, nonces, front_doors, copies):
+    """{(build, path, seal): [cycles per seal]}, builds (and each build's copies) alternated round
+    by round; front doors ('python', 'capi') of the first build measured right after its bench run."""
     results = {}
     for r in range(rounds):
         for build in builds:
-            binary = os.path.join(build, "bench", "btpow_bench_cpu")
-            cmd = [binary, "--cycles", f"--paths={','.join(paths)}", f"--seals={','.join(seals)}",
-                   "--rounds=1", f"--nonces={nonces}"]
-            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-            for line in out.splitlines():
-                row = json.loads(line)
-                results.setdefault((build, row["path"], row["seal"]), []).append(row["cycles_median"])
-            for kind in front_doors if build == builds[0] else []:
-                for path in paths:
-                    for seal in (s for s in seals if s in ("le", "be")):
-                        cycles = front_door_cycles(kind, build, path, seal, nonces)
-                        results.setdefault((f"{kind}:{build}", path, seal), []).append(cycles)
+            for copy in range(copies):
+                binary = placed(os.path.join(build, "bench", "btpow_bench_cpu"), copy)
+                cmd = [binary, "--cycles", f"--paths={','.join(paths)}", f"--seals={','.join(seals)}",
+                       "--rounds=1", f"--nonces={nonces}"]
+                out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+                for line in out.splitlines():
+                    row = json.loads(line)
+                    results.setdefault((build, row["path"], row["seal"]), []).append(row["cycles_median"])
+                for kind in front_doors if build == builds[0] else []:
+                    for path in paths:
+                        for seal in (s for s in seals if s in ("le", "be")):
+                            cycles = front_door_cycles(kind, build, path, seal, nonces, copy)
+                            results.setdefault((f"{kind}:{build}", path, seal), []).append(cycles)
         print(f"round {r + 1}/{rounds} done", file=sys.stderr)
     return results
 
@@ -343,6 +366,9 @@ def main():
     parser.add_argument("--front-doors", default="",
                         help="also time the first build's 'python' extension and/or 'capi' (libbtpow.so), "
                              "comma-separated (old seal only)")
+    parser.add_argument("--copies", type=int, default=1,
+                        help="run each build's binaries from this many copies of their files, pooled per build "
+                             "(see docs/cpu-bounds.md, \"Placement\")")
     parser.add_argument("--cpu", type=int, help="run every timed process on this CPU only (see docs/cpu-bounds.md)")
     args = parser.parse_args()
     if args.cpu is not None:
@@ -350,6 +376,8 @@ def main():
             os.sched_setaffinity(0, {args.cpu})  # inherited by the benchmark processes
         except (OSError, ValueError) as e:
             raise SystemExit(f"cpu_bounds.py: --cpu {args.cpu}: {e}")
+    if args.copies < 1:
+        raise SystemExit(f"cpu_bounds.py: --copies: expected a positive number, got {args.copies}")
     builds = args.build or ["build"]
     paths, seals = args.paths.split(","), args.seals.split(",")
     for s in seals:
@@ -366,7 +394,8 @@ def main():
     for d in front_doors:
         if d not in ("python", "capi"):
             raise SystemExit(f"cpu_bounds.py: --front-doors: unknown '{d}' (expected python, capi)")
-    measured = {} if args.static else measure(builds, paths, seals, args.rounds, args.nonces, front_doors)
+    measured = {} if args.static else measure(builds, paths, seals, args.rounds, args.nonces, front_doors,
+                                                 args.copies)
     columns = [] if args.static else builds + [f"{d}:{builds[0]}" for d in front_doors]
 
     print(f"{'path':9} {'seal':15} {'insn/seal':>9} {'(sha + keccak)':>20} {'stack':>6} {'bound':>6}  "
