@@ -219,11 +219,13 @@ def bound(per_seal):
     return terms[name], name, terms
 
 
-# Through the library's own front doors (the old seal only: neither takes a v1 job): one CPU
-# thread on one path, timed with the process's CPU clock (every thread of it, so the engine's
-# worker counts) and converted to cycles by the bench's reference loop, loaded into the same
-# process (btpow_bench_reference) and timed on the same clock just before and after the scan.
+# Through the library's own front doors: one CPU thread on one path, for the old seal and for v1
+# in nonce order (the order btpow.scan and btpow_scan_ex read a range in), timed with the
+# process's CPU clock (every thread of it, so the engine's worker counts) and converted to cycles
+# by the bench's reference loop, loaded into the same process (btpow_bench_reference) and timed
+# on the same clock just before and after the scan.
 # Each script defines scan(start, count); FRONT_DOOR_TIMING runs it and prints cycles per nonce.
+FRONT_DOOR_SEALS = ("le", "be", "v1-nonce-order")
 FRONT_DOOR_TIMING = """
 reference = ctypes.CDLL(os.environ["BTPOW_BENCH_REFERENCE"])
 reference.btpow_bench_reference_adds.restype = ctypes.c_uint64
@@ -243,16 +245,22 @@ print(seconds / ((before + after) / 2) / nonces)
 """
 PYTHON_SCAN = """
 import ctypes, os, sys, time, btpow
-path, rule, nonces = sys.argv[1], sys.argv[2], int(sys.argv[3])
-job = btpow.Job(block_hash=bytes(range(32)), account=bytes(32), difficulty=1 << 20, rule=rule)
+path, seal, nonces = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if seal == "v1-nonce-order":
+    job = btpow.Job(seal="v1", block_number=1, block_hash=bytes(range(32)), netuid=1, hotkey=bytes([1] * 32),
+                    coldkey=bytes([2] * 32), difficulty=1 << 20)
+else:
+    job = btpow.Job(block_hash=bytes(range(32)), account=bytes(32), difficulty=1 << 20, rule=seal)
 def scan(start, count):
     btpow.scan(job, start, count, backend="cpu", threads=1, cpu_isa=path)
 """ + FRONT_DOOR_TIMING
 C_API_SCAN = """
 import ctypes, os, sys, time
 class Job(ctypes.Structure):
-    _fields_ = [("block_number", ctypes.c_uint64), ("block_hash", ctypes.c_ubyte * 32),
-                ("account", ctypes.c_ubyte * 32), ("difficulty", ctypes.c_ubyte * 32), ("rule", ctypes.c_int)]
+    _fields_ = [("struct_size", ctypes.c_size_t), ("seal", ctypes.c_int), ("block_number", ctypes.c_uint64),
+                ("block_hash", ctypes.c_ubyte * 32), ("account", ctypes.c_ubyte * 32),
+                ("difficulty", ctypes.c_ubyte * 32), ("rule", ctypes.c_int), ("netuid", ctypes.c_uint16),
+                ("hotkey", ctypes.c_ubyte * 32), ("coldkey", ctypes.c_ubyte * 32)]
 class Options(ctypes.Structure):
     _fields_ = [("backend", ctypes.c_int), ("cpu_threads", ctypes.c_uint), ("cpu_isa", ctypes.c_char_p),
                 ("cuda_devices", ctypes.c_void_p), ("cuda_device_count", ctypes.c_size_t),
@@ -261,16 +269,25 @@ class Stats(ctypes.Structure):
     _fields_ = [("hashes", ctypes.c_uint64), ("candidates", ctypes.c_uint64), ("compute_errors", ctypes.c_uint64),
                 ("seconds", ctypes.c_double), ("setup_seconds", ctypes.c_double)]
 lib = ctypes.CDLL(sys.argv[1])
-path, rule, nonces = sys.argv[2].encode(), {"le": 0, "be": 1}[sys.argv[3]], int(sys.argv[4])
-job = Job(rule=rule)
+path, seal, nonces = sys.argv[2].encode(), sys.argv[3], int(sys.argv[4])
+job = Job()
+if lib.btpow_job_ex_init(ctypes.byref(job)) != 0:
+    sys.exit("btpow_job_ex_init failed")
+job.block_number = 1
+job.block_hash[:] = bytes(range(32))
 job.difficulty[2] = 0x10  # d = 2^20, little-endian
+if seal == "v1-nonce-order":
+    job.seal, job.rule, job.netuid = 1, 0, 1
+    job.hotkey[:], job.coldkey[:] = bytes([1] * 32), bytes([2] * 32)
+else:
+    job.seal, job.rule = 0, {"le": 0, "be": 1}[seal]
 options = Options(backend=1, cpu_threads=1, cpu_isa=path)
 hits, found, stats = (ctypes.c_uint64 * 4096)(), ctypes.c_size_t(), Stats()
 def scan(start, count):
-    status = lib.btpow_scan(ctypes.byref(job), ctypes.c_uint64(start), ctypes.c_uint64(count), ctypes.byref(options),
-                            hits, ctypes.c_size_t(4096), ctypes.byref(found), ctypes.byref(stats))
+    status = lib.btpow_scan_ex(ctypes.byref(job), ctypes.c_uint64(start), ctypes.c_uint64(count), ctypes.byref(options),
+                               hits, ctypes.c_size_t(4096), ctypes.byref(found), ctypes.byref(stats))
     if status != 0:
-        sys.exit(f"btpow_scan: status {status}")
+        sys.exit(f"btpow_scan_ex: status {status}")
 """ + FRONT_DOOR_TIMING
 
 
@@ -348,7 +365,7 @@ def measure(builds, paths, seals, rounds, nonces, front_doors, copies):
                     results.setdefault((build, row["path"], row["seal"]), []).append(row["cycles_median"])
                 for kind in front_doors if build == builds[0] else []:
                     for path in paths:
-                        for seal in (s for s in seals if s in ("le", "be")):
+                        for seal in (s for s in seals if s in FRONT_DOOR_SEALS):
                             cycles = front_door_cycles(kind, build, path, seal, nonces, copy)
                             results.setdefault((f"{kind}:{build}", path, seal), []).append(cycles)
         print(f"round {r + 1}/{rounds} done", file=sys.stderr)
@@ -365,7 +382,7 @@ def main():
     parser.add_argument("--static", action="store_true", help="disassembly only, measure nothing")
     parser.add_argument("--front-doors", default="",
                         help="also time the first build's 'python' extension and/or 'capi' (libbtpow.so), "
-                             "comma-separated (old seal only)")
+                             "comma-separated (seals le, be and v1-nonce-order)")
     parser.add_argument("--copies", type=int, default=1,
                         help="run each build's binaries from this many copies of their files, pooled per build "
                              "(see docs/cpu-bounds.md, \"Placement\")")
